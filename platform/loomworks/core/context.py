@@ -1,0 +1,50 @@
+"""Who is acting and in which transaction: passed explicitly to every service call.
+
+Services never read Flask globals; the API layer builds an ``Actor`` from the
+authenticated user and opens a ``Tx`` around each operation, so the same service
+code runs from HTTP, the CLI, imports, rules and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None
+    email: str = ""
+    name: str = ""
+    roles: tuple[str, ...] = ()
+    locale: str = "en"
+    link: dict[str, Any] | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def logic_context(self) -> dict[str, Any]:
+        """``$user`` as JsonLogic sees it."""
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "roles": list(self.roles),
+            "link": dict(self.link or {}),
+        }
+
+
+SYSTEM_ACTOR = Actor(id=None, email="system", name="System", roles=("admin",))
+
+
+@dataclass
+class Tx:
+    """One unit of work: a connection inside an open transaction plus the acting user."""
+
+    conn: Connection
+    actor: Actor
+    runtime: Any  # loomworks.runtime.Runtime (kept loose to avoid an import cycle)
+    after_commit: list[Any] = field(default_factory=list)
