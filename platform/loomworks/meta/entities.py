@@ -1,0 +1,278 @@
+"""The entity service: every change to an entity definition goes through ``_apply``.
+
+Each operation (create, patch, add/change/remove/restore a field, delete, restore,
+revert) only computes the next effective document; ``_apply`` then validates it,
+migrates the tables (checks first, DDL second), stores the new version and a
+revision, all in the caller's transaction. One path means one set of guarantees.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..auth.authorize import authorize
+from ..core.context import Tx
+from ..errors import BadRequest, Conflict, NotFound, ValidationFailed, field_error
+from ..fields.entity import EntitySpec
+from ..storage import migrate
+from . import store
+from .validation import validate_entity
+
+KIND = "entity"
+EDITABLE_FIELD_PROPS = ("label", "help", "required", "unique", "indexed", "default", "options", "type")
+
+
+def list_entities(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]:
+    authorize(tx.actor, "read", "meta:entity")
+    return [_describe(d) for d in store.list_definitions(tx.conn, KIND, include_deleted)]
+
+
+def get_entity(tx: Tx, key: str, include_deleted: bool = False) -> dict[str, Any]:
+    authorize(tx.actor, "read", f"meta:entity:{key}")
+    return _describe(_stored(tx, key, include_deleted))
+
+
+def create_entity(tx: Tx, doc: Any) -> dict[str, Any]:
+    authorize(tx.actor, "create", "meta:entity")
+    if not isinstance(doc, dict):
+        raise BadRequest("an entity definition must be a JSON object")
+    key = doc.get("key")
+    if isinstance(key, str) and store.get_definition(tx.conn, KIND, key) is not None:
+        raise Conflict(f"entity {key!r} already exists", [field_error("key", "already exists")])
+    doc = {k: v for k, v in doc.items() if k != "kind"}
+    return _apply(tx, None, doc, action="create", confirm=False)
+
+
+def patch_entity(tx: Tx, key: str, patch: Any, confirm: bool = False) -> dict[str, Any]:
+    """Merge top-level properties; a ``fields`` list replaces the field list.
+
+    Fields left out of a new ``fields`` list are removed (hidden, data kept), never dropped.
+    """
+    authorize(tx.actor, "update", f"meta:entity:{key}")
+    current = _stored(tx, key)
+    if not isinstance(patch, dict):
+        raise BadRequest("the body must be a JSON object")
+    if "key" in patch and patch["key"] != key:
+        raise ValidationFailed("an entity's key never changes", [field_error("key", "is immutable")])
+    doc = copy.deepcopy(current.effective)
+    for name, value in patch.items():
+        if name in ("kind", "version", "key"):
+            continue
+        doc[name] = value
+    if isinstance(patch.get("fields"), list):
+        doc["fields"] = _keep_removed(current.effective["fields"], patch["fields"])
+    return _apply(tx, current, doc, action="update", confirm=confirm)
+
+
+def add_field(tx: Tx, key: str, field: Any) -> dict[str, Any]:
+    authorize(tx.actor, "update", f"meta:entity:{key}")
+    current = _stored(tx, key)
+    if not isinstance(field, dict):
+        raise BadRequest("a field must be a JSON object")
+    existing = {f["key"]: f for f in current.effective["fields"]}
+    if field.get("key") in existing:
+        hint = " (it was removed: restore it instead)" if existing[field["key"]].get("removed") else ""
+        raise Conflict(f"field {field['key']!r} already exists{hint}", [field_error("key", "already exists")])
+    doc = copy.deepcopy(current.effective)
+    doc["fields"].append(field)
+    return _apply(tx, current, doc, action="add_field", confirm=False)
+
+
+def update_field(tx: Tx, key: str, field_key: str, patch: Any, confirm: bool = False) -> dict[str, Any]:
+    authorize(tx.actor, "update", f"meta:entity:{key}")
+    current = _stored(tx, key)
+    if not isinstance(patch, dict):
+        raise BadRequest("the body must be a JSON object")
+    if "key" in patch and patch["key"] != field_key:
+        raise ValidationFailed("a field's key never changes; change its label", [field_error("key", "is immutable")])
+    unknown = sorted(set(patch) - set(EDITABLE_FIELD_PROPS) - {"key"})
+    if unknown:
+        raise ValidationFailed("unknown field properties", [field_error(u, "unknown property") for u in unknown])
+    doc = copy.deepcopy(current.effective)
+    target = _field(doc, field_key)
+    if target.get("removed"):
+        raise Conflict(f"field {field_key!r} is removed; restore it first")
+    if "type" in patch and patch["type"] != target["type"] and "options" not in patch:
+        target.pop("options", None)  # the old type's options rarely fit the new type
+    for name, value in patch.items():
+        if value is None and name in ("default", "help"):
+            target.pop(name, None)
+        else:
+            target[name] = value
+    return _apply(tx, current, doc, action="update_field", confirm=confirm)
+
+
+def remove_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
+    authorize(tx.actor, "update", f"meta:entity:{key}")
+    current = _stored(tx, key)
+    doc = copy.deepcopy(current.effective)
+    target = _field(doc, field_key)
+    if target.get("removed"):
+        raise Conflict(f"field {field_key!r} is already removed")
+    target["removed"] = True
+    if doc.get("title_field") == field_key:
+        doc.pop("title_field")
+    return _apply(tx, current, doc, action="remove_field", confirm=False)
+
+
+def restore_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
+    authorize(tx.actor, "update", f"meta:entity:{key}")
+    current = _stored(tx, key)
+    doc = copy.deepcopy(current.effective)
+    target = _field(doc, field_key)
+    if not target.get("removed"):
+        raise Conflict(f"field {field_key!r} is not removed")
+    target.pop("removed")
+    return _apply(tx, current, doc, action="restore_field", confirm=False)
+
+
+def purge_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
+    """Drop a removed field's column and data for good (admins only)."""
+    authorize(tx.actor, "purge", f"meta:entity:{key}")
+    current = _stored(tx, key)
+    doc = copy.deepcopy(current.effective)
+    target = _field(doc, field_key)
+    if not target.get("removed"):
+        raise Conflict(f"remove field {field_key!r} before purging it")
+    spec = EntitySpec.from_json(current.effective, current.version)
+    migrate.purge_field(tx.conn, spec, spec.all_fields[field_key])
+    doc["fields"] = [f for f in doc["fields"] if f["key"] != field_key]
+    stored = store.save_definition(
+        tx.conn, KIND, key, doc, author_id=tx.actor.id, action="purge_field",
+        ddl_report={"purged_field": field_key},
+    )
+    return _describe(stored)
+
+
+def delete_entity(tx: Tx, key: str) -> dict[str, Any]:
+    """Soft-delete: the API stops serving it; table and data stay until purged."""
+    authorize(tx.actor, "delete", f"meta:entity:{key}")
+    current = _stored(tx, key)
+    referencing = _referencing_fields(tx, key)
+    if referencing:
+        raise Conflict(
+            f"entity {key!r} is used by relation fields; remove them first",
+            [field_error(ref, f"points at {key}") for ref in referencing],
+        )
+    stored = store.save_definition(
+        tx.conn, KIND, key, current.effective, author_id=tx.actor.id, action="delete", deleted=True
+    )
+    return _describe(stored)
+
+
+def restore_entity(tx: Tx, key: str) -> dict[str, Any]:
+    authorize(tx.actor, "update", f"meta:entity:{key}")
+    current = _stored(tx, key, include_deleted=True)
+    if not current.deleted:
+        raise Conflict(f"entity {key!r} is not deleted")
+    stored = store.save_definition(
+        tx.conn, KIND, key, current.effective, author_id=tx.actor.id, action="restore", deleted=False
+    )
+    return _describe(stored)
+
+
+def purge_entity(tx: Tx, key: str) -> None:
+    authorize(tx.actor, "purge", f"meta:entity:{key}")
+    current = _stored(tx, key, include_deleted=True)
+    if not current.deleted:
+        raise Conflict(f"delete entity {key!r} before purging it")
+    referencing = _referencing_fields(tx, key, include_removed=True)
+    if referencing:
+        raise Conflict(
+            f"entity {key!r} is still referenced; purge those fields first",
+            [field_error(ref, f"points at {key}") for ref in referencing],
+        )
+    migrate.purge_entity(tx.conn, EntitySpec.from_json(current.effective, current.version))
+    store.delete_definition_row(tx.conn, KIND, key, tx.actor.id)
+
+
+def revert(tx: Tx, revision_id: int, to: str = "before", confirm: bool = False) -> dict[str, Any]:
+    """Bring a definition back to its state before (default) or after a revision."""
+    revision = store.get_revision(tx.conn, revision_id)
+    if to not in ("before", "after"):
+        raise ValidationFailed("invalid revert target", [field_error("to", "must be 'before' or 'after'")])
+    if revision["kind"] != KIND:
+        raise BadRequest(f"reverting {revision['kind']} definitions is not supported yet")
+    authorize(tx.actor, "update", f"meta:entity:{revision['key']}")
+    target = revision[to]
+    current = store.get_definition(tx.conn, KIND, revision["key"])
+    if target is None:
+        if current is None or current.deleted:
+            raise Conflict("the definition is already gone")
+        return delete_entity(tx, revision["key"])
+    if current is None:
+        raise Conflict(f"entity {revision['key']!r} was purged; it cannot be reverted")
+    doc = copy.deepcopy(target)
+    doc["fields"] = _keep_removed(current.effective["fields"], doc.get("fields", []))
+    return _apply(tx, current, doc, action=f"revert:{revision_id}", confirm=confirm)
+
+
+# --- the one path ----------------------------------------------------------------------------
+
+
+def _apply(tx: Tx, current: store.StoredDefinition | None, doc: dict[str, Any], *, action: str, confirm: bool) -> dict[str, Any]:
+    cache = tx.runtime.entities
+    specs = cache.specs(tx.conn)
+    validate_entity(doc, lambda key: key in specs and not cache.is_deleted(key))
+    old = EntitySpec.from_json(current.effective, current.version) if current else None
+    new = EntitySpec.from_json(doc, (current.version if current else 0) + 1)
+    report = migrate.migrate(tx.conn, old, new, confirm=confirm)
+    stored = store.save_definition(
+        tx.conn, KIND, new.key, doc, author_id=tx.actor.id, action=action, ddl_report=report.to_json()
+    )
+    tx.runtime.on_entity_changed(tx, old, EntitySpec.from_json(stored.effective, stored.version))
+    result = _describe(stored)
+    result["ddl"] = report.to_json()
+    return result
+
+
+def _keep_removed(old_fields: list[dict[str, Any]], new_fields: list[Any]) -> list[Any]:
+    """Fields missing from a replacement list become removed instead of vanishing."""
+    present = {f.get("key") for f in new_fields if isinstance(f, dict)}
+    kept = list(new_fields)
+    for old in old_fields:
+        if old["key"] not in present:
+            kept.append({**old, "removed": True})
+    return kept
+
+
+def _referencing_fields(tx: Tx, key: str, include_removed: bool = False) -> list[str]:
+    found = []
+    for spec in tx.runtime.entities.specs(tx.conn).values():
+        if spec.key == key:
+            continue
+        for fspec in spec.fields:
+            if fspec.removed and not include_removed:
+                continue
+            if fspec.type == "relation" and fspec.options.get("target") == key:
+                found.append(f"{spec.key}.{fspec.key}")
+            if fspec.type == "rollup" and fspec.options.get("entity") == key:
+                found.append(f"{spec.key}.{fspec.key}")
+    return found
+
+
+def _stored(tx: Tx, key: str, include_deleted: bool = False) -> store.StoredDefinition:
+    stored = store.get_definition(tx.conn, KIND, key)
+    if stored is None or (stored.deleted and not include_deleted):
+        raise NotFound(f"entity {key!r} does not exist", data={"entity": key})
+    return stored
+
+
+def _field(doc: dict[str, Any], field_key: str) -> dict[str, Any]:
+    for field in doc["fields"]:
+        if field["key"] == field_key:
+            return field  # type: ignore[no-any-return]
+    raise NotFound(f"field {field_key!r} does not exist on {doc['key']!r}")
+
+
+def _describe(stored: store.StoredDefinition) -> dict[str, Any]:
+    doc = stored.effective
+    return {
+        "kind": KIND,
+        **doc,
+        "version": stored.version,
+        "deleted": stored.deleted,
+        "template": stored.template,
+        "updated_at": stored.updated_at.isoformat() if stored.updated_at else None,
+    }

@@ -1,0 +1,73 @@
+"""Base and custom layers of a definition.
+
+The *base* layer comes from an installed template and is replaced on upgrade; the
+*custom* layer holds only the customer's own changes, as an overlay keyed by
+field key. ``effective = overlay(base, custom)`` and
+``custom = extract_overlay(base, effective)`` are inverses, so every edit is
+made on the effective document and the custom layer is derived from it. An
+entity created by a user has no base: its custom layer is the whole document.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+FIELDS = "fields"
+
+
+def overlay(base: dict[str, Any] | None, custom: dict[str, Any] | None) -> dict[str, Any]:
+    if not base:
+        return copy.deepcopy(custom or {})
+    result = copy.deepcopy(base)
+    if not custom:
+        return result
+    for name, value in custom.items():
+        if name == FIELDS:
+            result[FIELDS] = _overlay_fields(result.get(FIELDS, []), value)
+        else:
+            result[name] = copy.deepcopy(value)
+    return result
+
+
+def _overlay_fields(base_fields: list[dict[str, Any]], custom: dict[str, Any]) -> list[dict[str, Any]]:
+    merged = []
+    for field in base_fields:
+        change = custom.get("changed", {}).get(field["key"], {})
+        merged.append({**field, **copy.deepcopy(change)})
+    merged.extend(copy.deepcopy(custom.get("added", [])))
+    return merged
+
+
+def extract_overlay(base: dict[str, Any] | None, effective: dict[str, Any]) -> dict[str, Any]:
+    if not base:
+        return copy.deepcopy(effective)
+    custom: dict[str, Any] = {}
+    for name, value in effective.items():
+        if name == FIELDS:
+            fields = _extract_fields(base.get(FIELDS, []), value)
+            if fields:
+                custom[FIELDS] = fields
+        elif base.get(name) != value:
+            custom[name] = copy.deepcopy(value)
+    return custom
+
+
+def _extract_fields(base_fields: list[dict[str, Any]], fields: list[dict[str, Any]]) -> dict[str, Any]:
+    base_by_key = {f["key"]: f for f in base_fields}
+    changed: dict[str, Any] = {}
+    added = []
+    for field in fields:
+        original = base_by_key.get(field["key"])
+        if original is None:
+            added.append(copy.deepcopy(field))
+            continue
+        delta = {k: copy.deepcopy(v) for k, v in field.items() if original.get(k) != v}
+        if delta:
+            changed[field["key"]] = delta
+    result: dict[str, Any] = {}
+    if changed:
+        result["changed"] = changed
+    if added:
+        result["added"] = added
+    return result
