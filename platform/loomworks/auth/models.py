@@ -1,0 +1,38 @@
+"""Users and API tokens. Passwords and tokens are only ever stored hashed."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, String, Table, Text
+
+from ..core.schema import SYSTEM_METADATA
+from ..core.sqltypes import UtcDateTime
+from ..storage.tables import ID_TYPE
+
+users = Table(
+    "lw_users",
+    SYSTEM_METADATA,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", Text, nullable=False, default=""),
+    Column("password_hash", Text, nullable=True),
+    Column("roles", JSON, nullable=False),
+    Column("locale", String(16), nullable=False, default="en"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("link", JSON, nullable=True),
+    Column("session_nonce", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_login_at", UtcDateTime(), nullable=True),
+)
+
+api_tokens = Table(
+    "lw_api_tokens",
+    SYSTEM_METADATA,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("user_id", BigInteger, nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime(), nullable=True),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
