@@ -1,0 +1,143 @@
+"""Turning a client body into database values: the validation half of the write path.
+
+Order matters and is the same for every caller: system keys are set aside,
+computed fields are refused if changed, the body is checked against the entity's
+compiled JSON Schema, every value is coerced by its field type, references are
+checked, and finally ``required`` is checked on the merged record. All problems
+are collected and raised together as one ValidationFailed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.context import Tx
+from ..errors import BadRequest, ErrorDetail, ValidationFailed, field_error
+from ..fields.base import ValueError_
+from ..fields.entity import EntitySpec
+from ..fields.registry import FIELD_TYPES
+from ..fields.relations import RelationType, SubTableType
+from .children import coerce_children
+from .integrity import check_references, resolve_attachments
+from .schema import body_errors
+
+IGNORED_KEYS = frozenset(
+    {"id", "_version", "_created_at", "_updated_at", "_created_by", "_updated_by", "_refs", "_deleted_at"}
+)
+MAX_KEY_LENGTH = 200
+
+
+@dataclass
+class Prepared:
+    db_values: dict[str, Any] = field(default_factory=dict)  # main-table columns
+    json_values: dict[str, Any] = field(default_factory=dict)  # normalised JSON of every sent field
+    children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    links: dict[str, list[Any]] = field(default_factory=dict)
+    owner: Any = None
+    owner_sent: bool = False
+
+
+def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None) -> Prepared:
+    """Validate and coerce ``body``; ``current`` is the record JSON when updating."""
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object of field values")
+    errors: list[ErrorDetail] = []
+    body = _without_system_keys(spec, body, current, errors)
+    validator = tx.runtime.validators.write_validator(spec)
+    errors.extend(body_errors(validator, body))
+    bad = {e.field.split(".")[0] for e in errors if e.field}
+    prepared = Prepared()
+    if "_owner" in body:
+        prepared.owner, prepared.owner_sent = body.pop("_owner"), True
+    for key, value in body.items():
+        if key in bad:
+            continue
+        _coerce_field(tx, spec, key, value, prepared, errors)
+    errors.extend(check_references(tx, spec, {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}))
+    for key, rows in prepared.children.items():
+        for index, row in enumerate(rows):
+            errors.extend(check_references(tx, spec, {k: v for k, v in row.items() if k != "id"}, f"{key}.{index}."))
+    errors.extend(_required_errors(spec, prepared, current, bad))
+    if errors:
+        raise ValidationFailed(f"{len(errors)} problem(s) in the submitted values", errors)
+    return prepared
+
+
+def _without_system_keys(spec: EntitySpec, body: dict[str, Any], current: dict[str, Any] | None, errors: list[ErrorDetail]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for key, value in body.items():
+        if not isinstance(key, str) or len(key) > MAX_KEY_LENGTH:
+            errors.append(field_error(str(key)[:MAX_KEY_LENGTH], "unknown field"))
+            continue
+        if key in IGNORED_KEYS:
+            continue
+        fspec = spec.live_fields.get(key)
+        if fspec is not None and not FIELD_TYPES.get(fspec.type).writable:
+            unchanged = value is None if current is None else current.get(key) == value
+            if not unchanged:
+                errors.append(field_error(key, "is computed and cannot be set"))
+            continue
+        kept[key] = value
+    return kept
+
+
+def _coerce_field(tx: Tx, spec: EntitySpec, key: str, value: Any, prepared: Prepared, errors: list[ErrorDetail]) -> None:
+    fspec = spec.live_fields[key]
+    ftype = FIELD_TYPES.get(fspec.type)
+    if isinstance(ftype, SubTableType):
+        rows, problems = coerce_children(fspec, value or [])
+        errors.extend(problems)
+        prepared.children[key] = rows
+        prepared.json_values[key] = _children_json(fspec, ftype, rows)
+        return
+    if value is None or (isinstance(value, str) and value == "" and fspec.type not in ("text", "long_text", "rich_text")):
+        _set(prepared, fspec, ftype, key, None)
+        return
+    try:
+        if fspec.type == "attachment":
+            db_value: Any = resolve_attachments(tx.conn, fspec, value) or None
+        else:
+            db_value = ftype.to_db(value, fspec)
+    except ValueError_ as exc:
+        errors.append(field_error(key, str(exc)))
+        return
+    _set(prepared, fspec, ftype, key, db_value)
+
+
+def _set(prepared: Prepared, fspec: Any, ftype: Any, key: str, db_value: Any) -> None:
+    if isinstance(ftype, RelationType) and ftype.is_many(fspec):
+        prepared.links[key] = list(db_value or [])
+        prepared.json_values[key] = list(db_value or [])
+        return
+    prepared.db_values[key] = db_value
+    prepared.json_values[key] = None if db_value is None else ftype.from_db(db_value, fspec)
+
+
+def _children_json(fspec: Any, sub: SubTableType, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    children = {c.key: c for c in sub.child_specs(fspec)}
+    result = []
+    for row in rows:
+        item = {"id": row["id"]} if "id" in row else {}
+        for key, value in row.items():
+            if key != "id":
+                child = children[key]
+                item[key] = None if value is None else FIELD_TYPES.get(child.type).from_db(value, child)
+        result.append(item)
+    return result
+
+
+def _required_errors(spec: EntitySpec, prepared: Prepared, current: dict[str, Any] | None, bad: set[str]) -> list[ErrorDetail]:
+    errors = []
+    for fspec in spec.live_fields.values():
+        if not fspec.required or fspec.key in bad or not FIELD_TYPES.get(fspec.type).writable:
+            continue
+        if fspec.key in prepared.json_values:
+            value = prepared.json_values[fspec.key]
+        elif current is not None:
+            continue  # untouched on update: the definition change already guaranteed it
+        else:
+            value = None
+        if FIELD_TYPES.get(fspec.type).is_empty(value):
+            errors.append(field_error(fspec.key, "is required"))
+    return errors

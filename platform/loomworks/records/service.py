@@ -1,0 +1,252 @@
+"""The records service: the only way records change.
+
+authorize → coerce and validate (``prepare``) → defaults, auto-numbers, formulas →
+write with a version check → child rows and links → rollups → history. Everything
+runs on the caller's transaction (``Tx``), so an API call, an import row or a
+rule action either fully happens or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.authorize import authorize
+from ..core.context import Tx
+from ..core.sqltypes import utcnow
+from ..errors import Conflict, NotFound, field_error
+from ..fields.entity import EntitySpec
+from ..fields.registry import FIELD_TYPES
+from ..fields.relations import RelationType
+from . import computed
+from .children import remove_link_targets, write_children, write_links
+from .history import changes_between, read_history, write_history
+from .integrity import enforce_restrict, missing_targets, unique_conflicts
+from .prepare import Prepared, prepare
+from .serialize import Record, attach_related, row_to_record
+
+MAX_CASCADE_DEPTH = 8
+
+
+def get_record(tx: Tx, entity: str, record_id: Any, include_deleted: bool = False) -> Record:
+    spec = tx.runtime.entities.get(tx.conn, entity)
+    authorize(tx.actor, "read", f"entity:{entity}")
+    row = _row(tx, spec, record_id, include_deleted)
+    return _serialize(tx, spec, row)
+
+
+def create_record(tx: Tx, entity: str, body: Any) -> Record:
+    spec = tx.runtime.entities.get(tx.conn, entity)
+    authorize(tx.actor, "create", f"entity:{entity}")
+    tables = tx.runtime.tables_for(spec)
+    prepared = prepare(tx, spec, computed.apply_defaults(spec, body) if isinstance(body, dict) else body, None)
+    now = utcnow()
+    values = dict(prepared.db_values)
+    json_record = dict(prepared.json_values)
+    for fspec in spec.fields_of_type("auto_number"):
+        values[fspec.key] = json_record[fspec.key] = computed.next_auto_number(tx.conn, entity, fspec, now)
+    _apply_formulas(tx, spec, json_record, values)
+    _check_unique(tx, spec, tables.main, values, None)
+    system = {
+        "created_at": now, "updated_at": now, "created_by": tx.actor.id, "updated_by": tx.actor.id,
+        "owner_id": prepared.owner if prepared.owner_sent else tx.actor.id, "version": 1,
+    }
+    try:
+        result = tx.conn.execute(insert(tables.main).values(**system, **values))
+    except IntegrityError as exc:
+        raise _integrity_conflict(spec, exc) from None
+    record_id = result.inserted_primary_key[0]
+    _write_owned_rows(tx, spec, record_id, prepared)
+    rollups = computed.refresh_sub_table_rollups(tx, spec, {record_id}) if prepared.children else {}
+    row = {"id": record_id, **system, "deleted_at": None, **values}
+    for key, value in rollups.get(record_id, {}).items():
+        row[key] = value
+    history = {k: [None, v] for k, v in json_record.items() if not FIELD_TYPES.get(spec.all_fields[k].type).is_empty(v)}
+    write_history(tx.conn, entity, record_id, 1, "create", history, tx.actor.id)
+    _refresh_parents(tx, spec, [{}, json_record])
+    return _serialize(tx, spec, row)
+
+
+def update_record(tx: Tx, entity: str, record_id: Any, body: Any, expected_version: int | None = None) -> Record:
+    spec = tx.runtime.entities.get(tx.conn, entity)
+    authorize(tx.actor, "update", f"entity:{entity}")
+    tables = tx.runtime.tables_for(spec)
+    row = _row(tx, spec, record_id)
+    if expected_version is not None and expected_version != row["version"]:
+        raise _stale(row["version"])
+    current = _serialize(tx, spec, row)
+    prepared = prepare(tx, spec, body, current)
+    values = dict(prepared.db_values)
+    merged = {**current, **prepared.json_values}
+    _apply_formulas(tx, spec, merged, values)
+    _check_unique(tx, spec, tables.main, values, record_id)
+    if prepared.owner_sent:
+        values["owner_id"] = prepared.owner
+        merged["_owner"] = prepared.owner
+    changes = changes_between(current, merged, [*spec.live_fields, "_owner"])
+    if not changes:
+        return current
+    now = utcnow()
+    version = row["version"] + 1
+    statement = (
+        update(tables.main)
+        .where(tables.main.c.id == record_id, tables.main.c.version == row["version"])
+        .values(**values, version=version, updated_at=now, updated_by=tx.actor.id)
+    )
+    try:
+        if tx.conn.execute(statement).rowcount == 0:
+            raise _stale(None)
+    except IntegrityError as exc:
+        raise _integrity_conflict(spec, exc) from None
+    _write_owned_rows(tx, spec, record_id, prepared)
+    if prepared.children:
+        computed.refresh_sub_table_rollups(tx, spec, {record_id})
+    write_history(tx.conn, entity, record_id, version, "update", changes, tx.actor.id)
+    _refresh_parents(tx, spec, [current, merged])
+    return get_record(tx, entity, record_id)
+
+
+def delete_record(tx: Tx, entity: str, record_id: Any, _depth: int = 0) -> None:
+    """Soft delete, following each inbound relation's ``on_delete``."""
+    spec = tx.runtime.entities.get(tx.conn, entity)
+    authorize(tx.actor, "delete", f"entity:{entity}")
+    if _depth > MAX_CASCADE_DEPTH:
+        raise Conflict("cascading delete goes too deep; delete the related records first")
+    row = _row(tx, spec, record_id)
+    for source, fspec, ids in enforce_restrict(tx, entity, record_id):
+        relation = FIELD_TYPES.get(fspec.type)
+        assert isinstance(relation, RelationType)
+        if relation.on_delete(fspec) == "cascade":
+            for source_id in ids:
+                delete_record(tx, source.key, source_id, _depth + 1)
+        elif relation.is_many(fspec):
+            remove_link_targets(tx.conn, tx.runtime.tables_for(source), fspec, record_id)
+        else:
+            for source_id in ids:
+                update_record(tx, source.key, source_id, {fspec.key: None})
+    current = _serialize(tx, spec, row)
+    _set_deleted(tx, spec, row, deleted=True)
+    _refresh_parents(tx, spec, [current])
+
+
+def restore_record(tx: Tx, entity: str, record_id: Any) -> Record:
+    spec = tx.runtime.entities.get(tx.conn, entity)
+    authorize(tx.actor, "update", f"entity:{entity}")
+    row = _row(tx, spec, record_id, include_deleted=True)
+    if row["deleted_at"] is None:
+        raise Conflict("this record is not deleted")
+    tables = tx.runtime.tables_for(spec)
+    problems = unique_conflicts(tx, spec, tables.main, {k: row[k] for k in spec.live_fields if k in row}, record_id)
+    for fspec in spec.fields_of_type("relation"):
+        relation = FIELD_TYPES.get(fspec.type)
+        assert isinstance(relation, RelationType)
+        if not relation.is_many(fspec) and row.get(fspec.key) is not None:
+            if missing_targets(tx, relation.target(fspec), {row[fspec.key]}):
+                problems.append(field_error(fspec.key, f"points at a deleted {relation.target(fspec)}; restore that first"))
+    if problems:
+        raise Conflict("this record cannot be restored yet", problems)
+    _set_deleted(tx, spec, row, deleted=False)
+    record = get_record(tx, entity, record_id)
+    _refresh_parents(tx, spec, [record])
+    return record
+
+
+def record_history(tx: Tx, entity: str, record_id: Any) -> list[dict[str, Any]]:
+    spec = tx.runtime.entities.get(tx.conn, entity)
+    authorize(tx.actor, "read", f"entity:{entity}")
+    _row(tx, spec, record_id, include_deleted=True)
+    return read_history(tx.conn, spec, record_id)
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+def _row(tx: Tx, spec: EntitySpec, record_id: Any, include_deleted: bool = False) -> dict[str, Any]:
+    if isinstance(record_id, bool) or not isinstance(record_id, int):
+        raise NotFound(f"{spec.key} {record_id!r} does not exist")
+    table = tx.runtime.tables_for(spec).main
+    row = tx.conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
+    if row is None or (row["deleted_at"] is not None and not include_deleted):
+        raise NotFound(f"{spec.key} {record_id} does not exist", data={"entity": spec.key, "id": record_id})
+    return dict(row)
+
+
+def _serialize(tx: Tx, spec: EntitySpec, row: dict[str, Any]) -> Record:
+    fields = list(spec.live_fields.values())
+    record = row_to_record(spec, row, fields)
+    attach_related(tx.conn, tx.runtime.tables_by_key, tx.runtime.tables_for(spec), [record], fields)
+    return record
+
+
+def _apply_formulas(tx: Tx, spec: EntitySpec, json_record: dict[str, Any], values: dict[str, Any]) -> None:
+    if not computed.formula_fields(spec):
+        return
+    for key, value in computed.evaluate_formulas(spec, json_record, computed.logic_context(tx)).items():
+        fspec = spec.all_fields[key]
+        json_record[key] = value
+        values[key] = None if value is None else (
+            FIELD_TYPES.get("date").to_db(value, fspec) if fspec.options.get("result_type") == "date" else value
+        )
+
+
+def _check_unique(tx: Tx, spec: EntitySpec, table: Any, values: dict[str, Any], record_id: Any) -> None:
+    problems = unique_conflicts(tx, spec, table, values, record_id)
+    if problems:
+        raise Conflict("a unique value is already taken", problems)
+
+
+def _write_owned_rows(tx: Tx, spec: EntitySpec, record_id: Any, prepared: Prepared) -> None:
+    tables = tx.runtime.tables_for(spec)
+    problems = []
+    for key, rows in prepared.children.items():
+        problems.extend(write_children(tx.conn, tables, spec.all_fields[key], record_id, rows))
+    for key, targets in prepared.links.items():
+        write_links(tx.conn, tables, spec.all_fields[key], record_id, targets)
+    if problems:
+        from ..errors import ValidationFailed
+
+        raise ValidationFailed("sub-table rows do not match this record", problems)
+
+
+def _set_deleted(tx: Tx, spec: EntitySpec, row: dict[str, Any], *, deleted: bool) -> None:
+    table = tx.runtime.tables_for(spec).main
+    now = utcnow()
+    version = row["version"] + 1
+    result = tx.conn.execute(
+        update(table)
+        .where(table.c.id == row["id"], table.c.version == row["version"])
+        .values(deleted_at=now if deleted else None, version=version, updated_at=now, updated_by=tx.actor.id)
+    )
+    if result.rowcount == 0:
+        raise _stale(None)
+    write_history(tx.conn, spec.key, row["id"], version, "delete" if deleted else "restore", {}, tx.actor.id)
+
+
+def _refresh_parents(tx: Tx, spec: EntitySpec, states: list[dict[str, Any]]) -> None:
+    """Recompute rollups of every parent the record belonged to before or after the write."""
+    rollups = computed.rollups_over(tx.runtime.entities.specs(tx.conn), spec.key)
+    if not rollups:
+        return
+    parents: dict[str, set[Any]] = {}
+    for _, fspec in rollups:
+        via = fspec.options["via"]
+        parents.setdefault(via, set()).update(s.get(via) for s in states if s.get(via) is not None)
+    computed.refresh_rollups(tx, spec, parents)
+
+
+def _stale(current_version: int | None) -> Conflict:
+    data = {"current_version": current_version} if current_version is not None else {}
+    return Conflict(
+        "this record was changed by someone else; reload it and apply your change again",
+        [field_error("_version", "is stale")],
+        data=data,
+    )
+
+
+def _integrity_conflict(spec: EntitySpec, exc: IntegrityError) -> Conflict:
+    text = str(exc.orig)
+    fields = [f.key for f in spec.live_fields.values() if f.unique and f.key in text]
+    details = [field_error(f, "this value is already used by another record") for f in fields]
+    return Conflict("the change conflicts with existing data", details or [field_error(None, "integrity constraint")])

@@ -1,0 +1,67 @@
+"""The Runtime: one per process, holding the engine and the caches every service shares.
+
+It is the only stateful object of the platform. Services receive it through the
+``Tx`` they are given, never through a global, so tests and the CLI build their
+own Runtime exactly as the web app does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from sqlalchemy import Engine
+
+from .config import Settings
+from .core.context import Actor, Tx
+from .core.db import make_engine, write_connection
+from .core.schema import create_system_tables
+from .fields.entity import EntitySpec
+from .meta.store import EntityCache
+from .records.schema import ValidatorCache
+from .storage.tables import EntityTables, TableCache
+
+
+class Runtime:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url)
+        self.entities = EntityCache()
+        self.tables = TableCache()
+        self.validators = ValidatorCache()
+
+    def create_schema(self) -> None:
+        with write_connection(self.engine) as conn, conn.begin():
+            create_system_tables(conn)
+
+    @contextmanager
+    def transaction(self, actor: Actor, write: bool = True) -> Iterator[Tx]:
+        """A unit of work; commits on success, rolls back (and forgets cached specs) on error."""
+        conn = write_connection(self.engine) if write else self.engine.connect()
+        try:
+            with conn.begin():
+                tx = Tx(conn=conn, actor=actor, runtime=self)
+                try:
+                    yield tx
+                except BaseException:
+                    self.entities.invalidate()
+                    raise
+        finally:
+            conn.close()
+
+    def tables_for(self, spec: EntitySpec) -> EntityTables:
+        return self.tables.get(spec)
+
+    def tables_by_key(self, key: str) -> EntityTables:
+        """Tables of another entity as loaded by the current transaction's cache check."""
+        return self.tables.get(self.entities.peek(key))
+
+    def on_entity_changed(self, tx: Tx, old: EntitySpec | None, new: EntitySpec) -> None:
+        from .records.computed import backfill
+
+        backfill(tx, old, new)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"<Runtime {self.engine.url.render_as_string(hide_password=True)}>"
