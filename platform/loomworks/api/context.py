@@ -1,0 +1,103 @@
+"""Request plumbing shared by the blueprints: the acting user, transactions, body and params."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+from ..core.context import Actor, Tx
+from ..errors import BadRequest, Unauthorized, field_error
+from ..runtime import Runtime
+
+MAX_JSON_DEPTH = 64
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["loomworks"]  # type: ignore[no-any-return]
+
+
+def current_actor() -> Actor:
+    if not current_user.is_authenticated:
+        raise Unauthorized("sign in or send an API token")
+    return current_user.actor  # type: ignore[no-any-return]
+
+
+@contextmanager
+def transaction(write: bool | None = None) -> Iterator[Tx]:
+    """A transaction for this request: writes for unsafe methods unless told otherwise."""
+    if write is None:
+        write = request.method not in ("GET", "HEAD", "OPTIONS")
+    with runtime().transaction(current_actor(), write=write) as tx:
+        yield tx
+
+
+def json_body(required: bool = True) -> Any:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if required:
+            raise BadRequest("a JSON body is required")
+        return {}
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise BadRequest(f"the body is not valid JSON: {str(exc)[:200]}") from None
+    _check_depth(body)
+    return body
+
+
+def _check_depth(value: Any, depth: int = 0) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise BadRequest("the JSON body is nested too deeply")
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_depth(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_depth(item, depth + 1)
+
+
+def json_param(name: str) -> Any:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError):
+        raise BadRequest(f"{name} must be URL-encoded JSON", [field_error(name, "not valid JSON")]) from None
+    _check_depth(value)
+    return value
+
+
+def int_param(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer", [field_error(name, "not an integer")]) from None
+
+
+def bool_param(name: str, default: bool = False) -> bool:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() in ("0", "false", "no"):
+        return False
+    raise BadRequest(f"{name} must be true or false", [field_error(name, "not a boolean")])
+
+
+def list_param(name: str) -> list[str]:
+    raw = request.args.get(name, "")
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def stash(key: str, value: Any) -> None:
+    setattr(g, key, value)
