@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, g, request
-from flask_login import current_user
 
 from ..core.context import Actor, Tx
 from ..errors import BadRequest, Unauthorized, field_error
@@ -22,9 +21,11 @@ def runtime() -> Runtime:
 
 
 def current_actor() -> Actor:
-    if not current_user.is_authenticated:
+    """The authenticated caller, resolved once per request by ``api.session``."""
+    user = g.get("signed_in_user")
+    if user is None:
         raise Unauthorized("sign in or send an API token")
-    return current_user.actor  # type: ignore[no-any-return]
+    return user.actor  # type: ignore[no-any-return]
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -50,6 +52,16 @@ class EntitySpec:
             version=version,
             doc=doc,
         )
+
+    @cached_property
+    def cache_key(self) -> tuple[str, int, str]:
+        """Identifies this exact definition for caches of derived objects (tables, validators).
+
+        The version alone is not enough: a rolled-back change, or an entity purged and
+        created again, reuses version numbers for a different document.
+        """
+        text = json.dumps(self.doc, sort_keys=True, separators=(",", ":"), default=str)
+        return self.key, self.version, hashlib.sha1(text.encode()).hexdigest()
 
     @cached_property
     def all_fields(self) -> dict[str, FieldSpec]:

@@ -39,13 +39,33 @@ def meta_validator(kind: str) -> Draft202012Validator:
 def schema_errors(validator: Draft202012Validator, doc: Any, prefix: str = "") -> list[ErrorDetail]:
     details = []
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):
-        details.append(field_error(_path(prefix, error), _message(error)))
+        names = _offending_properties(error)
+        if not names:
+            details.append(field_error(_path(prefix, error), _message(error)))
+        for name in names:
+            message = "is required" if error.validator == "required" else "unknown property"
+            details.append(field_error(_path(prefix, error, name), message))
     return details
 
 
-def _path(prefix: str, error: SchemaError) -> str | None:
+def _offending_properties(error: SchemaError) -> list[str]:
+    """A missing or unexpected property is reported at its own path, not at its parent's."""
+    if not isinstance(error.instance, dict):
+        return []
+    if error.validator == "required" and isinstance(error.validator_value, list):
+        missing = [n for n in error.validator_value if n not in error.instance]
+        return [n for n in missing if repr(n) in error.message][:1] or missing[:1]
+    if error.validator == "additionalProperties" and error.validator_value is False:
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        return [str(n)[:100] for n in error.instance if n not in known]
+    return []
+
+
+def _path(prefix: str, error: SchemaError, name: str | None = None) -> str | None:
     parts = [prefix] if prefix else []
     parts += [str(p) for p in error.absolute_path]
+    if name is not None:
+        parts.append(name)
     return ".".join(parts) or None
 
 

@@ -61,10 +61,10 @@ def write_schema(spec: EntitySpec) -> dict[str, Any]:
 class ValidatorCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._validators: dict[tuple[str, int], Draft202012Validator] = {}
+        self._validators: dict[tuple[str, int, str], Draft202012Validator] = {}
 
     def write_validator(self, spec: EntitySpec) -> Draft202012Validator:
-        key = (spec.key, spec.version)
+        key = spec.cache_key
         validator = self._validators.get(key)
         if validator is None:
             with self._lock:

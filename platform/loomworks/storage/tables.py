@@ -171,13 +171,13 @@ def _relation_specs(spec: EntitySpec) -> list[FieldSpec]:
 
 
 class TableCache:
-    """Built tables per (entity, version): building is cheap but not free on hot paths."""
+    """Built tables per entity definition: building is cheap but not free on hot paths."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, int], EntityTables] = {}
+        self._cache: dict[tuple[str, int, str], EntityTables] = {}
 
     def get(self, spec: EntitySpec) -> EntityTables:
-        key = (spec.key, spec.version)
+        key = spec.cache_key
         tables = self._cache.get(key)
         if tables is None:
             stale = [k for k in self._cache if k[0] == spec.key]

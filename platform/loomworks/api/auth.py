@@ -1,0 +1,89 @@
+"""``/api/auth``: sign in and out, who am I, personal API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, session
+from flask_login import login_user, logout_user
+
+from ..auth import users
+from ..errors import Unauthorized, ValidationFailed, field_error
+from .context import current_actor, json_body, runtime
+from .session import SignedInUser, csrf_token, signed_in_user
+
+bp = Blueprint("auth", __name__, url_prefix="/api/auth")
+
+
+@bp.post("/login")
+def login() -> Any:
+    body = json_body()
+    email, password = _credentials(body)
+    with runtime().engine.begin() as conn:
+        row = users.verify_password(conn, email, password)
+    if row is None:
+        raise Unauthorized("wrong email or password")
+    session.clear()  # a fresh session (and CSRF token) on every sign-in
+    login_user(SignedInUser(row))
+    return {"user": {**users.public_user(row), "csrf_token": csrf_token()}}
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    user = signed_in_user()
+    if user is not None:
+        with runtime().engine.begin() as conn:
+            users.end_sessions(conn, user.row["id"])
+    logout_user()
+    session.clear()
+    return {"ok": True}
+
+
+@bp.get("/me")
+def me() -> Any:
+    current_actor()
+    user = signed_in_user()
+    assert user is not None
+    return {**users.public_user(user.row), "csrf_token": csrf_token()}
+
+
+@bp.get("/tokens")
+def list_tokens() -> Any:
+    actor = current_actor()
+    with runtime().engine.connect() as conn:
+        return {"items": users.list_tokens(conn, int(actor.id or 0))}
+
+
+@bp.post("/tokens")
+def create_token() -> Any:
+    actor = current_actor()
+    body = json_body(required=False)
+    if not isinstance(body, dict):
+        raise ValidationFailed("the body must be an object", [field_error("body", "must be an object")])
+    name = body.get("name", "API token")
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise ValidationFailed("invalid token name", [field_error("name", "must be text of 1-200 characters")])
+    with runtime().engine.begin() as conn:
+        created = users.create_token(conn, int(actor.id or 0), name.strip())
+    return created, 201
+
+
+@bp.delete("/tokens/<int:token_id>")
+def revoke_token(token_id: int) -> Any:
+    actor = current_actor()
+    with runtime().engine.begin() as conn:
+        users.revoke_token(conn, int(actor.id or 0), token_id)
+    return "", 204
+
+
+def _credentials(body: Any) -> tuple[str, str]:
+    if not isinstance(body, dict):
+        raise ValidationFailed("the body must be an object", [field_error("body", "must be an object")])
+    errors = [
+        field_error(name, "is required and must be text")
+        for name in ("email", "password")
+        if not isinstance(body.get(name), str) or not body.get(name)
+    ]
+    if errors:
+        raise ValidationFailed("email and password are required", errors)
+    return body["email"], body["password"]

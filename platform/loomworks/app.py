@@ -1,0 +1,44 @@
+"""``create_app``: wiring only. Everything the app does lives in services and blueprints."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from .api import auth, files, health, meta, openapi, records
+from .api.converters import IdConverter
+from .api.errors import register_error_handlers
+from .api.session import init_session
+from .config import Settings, load_settings
+from .runtime import Runtime
+
+SESSION_LIFETIME = timedelta(days=14)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    """Build the Flask app around one ``Runtime`` (created from settings unless given)."""
+    settings = settings or (runtime.settings if runtime else load_settings())
+    runtime = runtime or Runtime(settings)
+    app = Flask("loomworks")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_NAME="loomworks_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.converters["id"] = IdConverter
+    app.url_map.strict_slashes = False
+    app.extensions["loomworks"] = runtime
+    register_error_handlers(app)
+    init_session(app)
+    for blueprint in (health.bp, auth.bp, meta.bp, records.bp, files.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,144 @@
+"""The ``loomworks`` command (names fixed by API.md): init, demo, run, user, token."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from .auth import users
+from .auth.models import users as users_table
+from .config import load_settings
+from .errors import LoomworksError
+from .runtime import Runtime
+
+DEFAULT_ADMIN_EMAIL = "admin@example.com"
+DEMO_USERS = (
+    ("builder@example.com", "Demo Builder", ["builder"]),
+    ("member@example.com", "Demo Member", ["member"]),
+)
+
+
+def _runtime() -> Runtime:
+    runtime = Runtime(load_settings())
+    runtime.create_schema()
+    return runtime
+
+
+def _fail(error: LoomworksError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Loomworks: a metadata-driven platform for business apps."""
+
+
+@main.command()
+@click.option("--admin-email", default=DEFAULT_ADMIN_EMAIL, show_default=True)
+@click.option("--admin-password", default=None, help="generated and printed when left out")
+def init(admin_email: str, admin_password: str | None) -> None:
+    """Create the database schema and an admin user; safe to run again."""
+    runtime = _runtime()
+    try:
+        _ensure_user(runtime, admin_email, admin_password, "Administrator", ["admin"], reset=False)
+    except LoomworksError as error:
+        _fail(error)
+    click.echo(f"database ready: {runtime.engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+def demo() -> None:
+    """``init`` plus demo users; prints working logins every time it runs."""
+    runtime = _runtime()
+    click.echo("Loomworks demo logins:")
+    _ensure_user(runtime, DEFAULT_ADMIN_EMAIL, None, "Administrator", ["admin"], reset=True)
+    for email, name, roles in DEMO_USERS:
+        _ensure_user(runtime, email, None, name, roles, reset=True)
+    click.echo("(templates and demo data arrive with the template issues; these users start empty)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def run(host: str, port: int, threads: int) -> None:
+    """Serve the API (waitress, a production WSGI server)."""
+    from waitress import serve
+
+    from .app import create_app
+
+    runtime = _runtime()
+    app = create_app(runtime=runtime)
+    click.echo(f"Loomworks on http://{host}:{port}/  (API under /api, health at /api/health)")
+    serve(app, host=host, port=port, threads=threads, ident="loomworks")
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default="")
+@click.option("--role", "roles", multiple=True, help="repeat for several roles")
+def user_create(email: str, password: str, name: str, roles: tuple[str, ...]) -> None:
+    runtime = _runtime()
+    try:
+        with runtime.engine.begin() as conn:
+            created = users.create_user(conn, email, password, name=name, roles=list(roles) or None)
+    except LoomworksError as error:
+        _fail(error)
+    click.echo(f"created user {created['email']} (id {created['id']}, roles {', '.join(created['roles'])})")
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="CLI token")
+def token_create(email: str, name: str) -> None:
+    """Print a new API token; it is the last line of output and is never shown again."""
+    runtime = _runtime()
+    with runtime.engine.begin() as conn:
+        found = users.find_user_by_email(conn, email)
+        if found is None:
+            click.echo(f"error: no user with email {email}", err=True)
+            sys.exit(1)
+        created = users.create_token(conn, found["id"], name)
+    click.echo(f"API token {created['id']} for {found['email']} (send as 'Authorization: Bearer <token>'):")
+    click.echo(created["token"])
+
+
+def _ensure_user(runtime: Runtime, email: str, password: str | None, name: str, roles: list[str],
+                 *, reset: bool) -> dict[str, Any]:
+    """Create the user if missing; with ``reset`` (demo) give it a fresh printed password."""
+    with runtime.engine.begin() as conn:
+        existing = conn.execute(
+            select(users_table.c.id).where(users_table.c.email == users.normalize_email(email))
+        ).first()
+        if existing is not None and not reset and password is None:
+            click.echo(f"user {email} exists (password unchanged)")
+            return users.get_user(conn, existing.id)
+        chosen = password or secrets.token_urlsafe(12)
+        if existing is None:
+            row = users.create_user(conn, email, chosen, name=name, roles=roles)
+        else:
+            users.set_password(conn, existing.id, chosen)
+            row = users.get_user(conn, existing.id)
+    shown = chosen if password is None else "(the password you gave)"
+    click.echo(f"  {email:<24} {shown:<24} roles: {', '.join(roles)}")
+    return row
+
+
+if __name__ == "__main__":
+    main()
