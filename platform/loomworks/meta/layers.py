@@ -6,6 +6,10 @@ field key. ``effective = overlay(base, custom)`` and
 ``custom = extract_overlay(base, effective)`` are inverses, so every edit is
 made on the effective document and the custom layer is derived from it. An
 entity created by a user has no base: its custom layer is the whole document.
+
+Removals are changes too: a base property the customer took away is listed under
+``UNSET`` (top level, or per changed field), and a base field purged for good under
+``fields.dropped``, so replacing the base on upgrade cannot bring them back.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import copy
 from typing import Any
 
 FIELDS = "fields"
+UNSET = "$unset"
 
 
 def overlay(base: dict[str, Any] | None, custom: dict[str, Any] | None) -> dict[str, Any]:
@@ -25,6 +30,9 @@ def overlay(base: dict[str, Any] | None, custom: dict[str, Any] | None) -> dict[
     for name, value in custom.items():
         if name == FIELDS:
             result[FIELDS] = _overlay_fields(result.get(FIELDS, []), value)
+        elif name == UNSET:
+            for unset in value:
+                result.pop(unset, None)
         else:
             result[name] = copy.deepcopy(value)
     return result
@@ -32,9 +40,13 @@ def overlay(base: dict[str, Any] | None, custom: dict[str, Any] | None) -> dict[
 
 def _overlay_fields(base_fields: list[dict[str, Any]], custom: dict[str, Any]) -> list[dict[str, Any]]:
     merged = []
+    dropped = set(custom.get("dropped", []))
     for field in base_fields:
-        change = custom.get("changed", {}).get(field["key"], {})
-        merged.append({**field, **copy.deepcopy(change)})
+        if field["key"] in dropped:
+            continue
+        change = copy.deepcopy(custom.get("changed", {}).get(field["key"], {}))
+        unset = change.pop(UNSET, [])
+        merged.append({k: v for k, v in {**field, **change}.items() if k not in unset})
     merged.extend(copy.deepcopy(custom.get("added", [])))
     return merged
 
@@ -50,6 +62,9 @@ def extract_overlay(base: dict[str, Any] | None, effective: dict[str, Any]) -> d
                 custom[FIELDS] = fields
         elif base.get(name) != value:
             custom[name] = copy.deepcopy(value)
+    unset = sorted(name for name in base if name not in effective and name != FIELDS)
+    if unset:
+        custom[UNSET] = unset
     return custom
 
 
@@ -63,11 +78,18 @@ def _extract_fields(base_fields: list[dict[str, Any]], fields: list[dict[str, An
             added.append(copy.deepcopy(field))
             continue
         delta = {k: copy.deepcopy(v) for k, v in field.items() if original.get(k) != v}
+        unset = sorted(k for k in original if k not in field)
+        if unset:
+            delta[UNSET] = unset
         if delta:
             changed[field["key"]] = delta
+    present = {f["key"] for f in fields}
+    dropped = [f["key"] for f in base_fields if f["key"] not in present]
     result: dict[str, Any] = {}
     if changed:
         result["changed"] = changed
     if added:
         result["added"] = added
+    if dropped:
+        result["dropped"] = dropped
     return result
