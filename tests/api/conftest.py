@@ -2,50 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from api_client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from flask import Flask
-from flask.testing import FlaskClient
 
 from loomworks.app import create_app
 from loomworks.auth import users
 from loomworks.runtime import Runtime
-
-ADMIN_EMAIL = "api-admin@example.com"
-ADMIN_PASSWORD = "correct horse battery"
-
-
-class Api:
-    """Thin JSON client: ``api.post(path, body)`` → (status, parsed JSON or None)."""
-
-    def __init__(self, client: FlaskClient, headers: dict[str, str] | None = None) -> None:
-        self.client = client
-        self.headers = dict(headers or {})
-
-    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
-        headers = {**self.headers, **kwargs.pop("headers", {})}
-        if body is not None:
-            kwargs["data"] = json.dumps(body)
-            kwargs["content_type"] = "application/json"
-        response = self.client.open(path, method=method, headers=headers, **kwargs)
-        payload = response.get_json(silent=True) if response.data else None
-        return response.status_code, payload
-
-    def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
-        return self.call("GET", path, **kwargs)
-
-    def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
-        return self.call("POST", path, body, **kwargs)
-
-    def patch(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
-        return self.call("PATCH", path, body, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> tuple[int, Any]:
-        return self.call("DELETE", path, **kwargs)
-
 
 @pytest.fixture
 def app(runtime: Runtime) -> Flask:
@@ -67,13 +32,12 @@ def admin_token(runtime: Runtime, admin_user: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def api(app: Flask, admin_token: str) -> Iterator[Api]:
+def api(app: Flask, admin_token: str) -> Api:
     """The admin, calling with a bearer token."""
-    with app.test_client() as client:
-        yield Api(client, {"Authorization": f"Bearer {admin_token}"})
+    return Api(app.test_client(), {"Authorization": f"Bearer {admin_token}"})
 
 
 @pytest.fixture
-def anonymous(app: Flask) -> Iterator[Api]:
-    with app.test_client() as client:
-        yield Api(client)
+def anonymous(app: Flask) -> Api:
+    """A client with no credentials (and its own cookie jar)."""
+    return Api(app.test_client())

@@ -44,11 +44,20 @@ def json_body(required: bool = True) -> Any:
             raise BadRequest("a JSON body is required")
         return {}
     try:
-        body = json.loads(raw)
+        body = strict_json(raw)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest(f"the body is not valid JSON: {str(exc)[:200]}") from None
     _check_depth(body)
     return body
+
+
+def strict_json(raw: str | bytes) -> Any:
+    """Standard JSON only: ``NaN`` and ``Infinity`` (which Python accepts) are refused."""
+    return json.loads(raw, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
 
 
 def _check_depth(value: Any, depth: int = 0) -> None:
@@ -67,7 +76,7 @@ def json_param(name: str) -> Any:
     if raw is None or raw == "":
         return None
     try:
-        value = json.loads(raw)
+        value = strict_json(raw)
     except (json.JSONDecodeError, RecursionError):
         raise BadRequest(f"{name} must be URL-encoded JSON", [field_error(name, "not valid JSON")]) from None
     _check_depth(value)

@@ -59,6 +59,9 @@ class AutoNumberType(FieldType):
         return {"type": "string"}
 
 
+DEFAULT_FORMULA_SCALE = 10
+
+
 class FormulaType(FieldType):
     """A JsonLogic expression over the record, stored in a column of its result type."""
 
@@ -72,6 +75,7 @@ class FormulaType(FieldType):
         "properties": {
             "expression": {},
             "result_type": {"enum": list(RESULT_TYPES)},
+            "scale": {"type": "integer", "minimum": 0, "maximum": 10},
         },
         "additionalProperties": False,
     }
@@ -81,6 +85,11 @@ class FormulaType(FieldType):
 
     def kind(self, spec: FieldSpec) -> str | None:
         return self.result_type(spec)
+
+    def scale(self, spec: FieldSpec) -> int:
+        """Decimal places a number result is rounded to; the default hides binary float
+        noise (``0.1 + 0.2`` is ``0.3``, as a user expects) without losing real precision."""
+        return int(spec.options.get("scale", DEFAULT_FORMULA_SCALE))
 
     def column_type(self, spec: FieldSpec) -> TypeEngine[Any]:
         return {"number": Float(), "text": Text(), "boolean": Boolean(), "date": Date()}[

@@ -17,6 +17,7 @@ from ..errors import BadRequest, Conflict, NotFound, ValidationFailed, field_err
 from ..fields.entity import EntitySpec
 from ..storage import migrate
 from . import store
+from .dependencies import check_dependent_rollups, own_rollup_errors
 from .validation import validate_entity
 
 KIND = "entity"
@@ -217,6 +218,11 @@ def _apply(tx: Tx, current: store.StoredDefinition | None, doc: dict[str, Any], 
     validate_entity(doc, lambda key: key in specs and not cache.is_deleted(key))
     old = EntitySpec.from_json(current.effective, current.version) if current else None
     new = EntitySpec.from_json(doc, (current.version if current else 0) + 1)
+    live_specs = {k: s for k, s in specs.items() if not cache.is_deleted(k)}
+    rollup_errors = own_rollup_errors(new, live_specs)
+    if rollup_errors:
+        raise ValidationFailed("a rollup cannot use that source", rollup_errors)
+    check_dependent_rollups(new, live_specs)
     report = migrate.migrate(tx.conn, old, new, confirm=confirm)
     stored = store.save_definition(
         tx.conn, KIND, new.key, doc, author_id=tx.actor.id, action=action, ddl_report=report.to_json()

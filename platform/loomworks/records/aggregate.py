@@ -86,12 +86,12 @@ def _bucket(column: Any, bucket: str, dialect: str) -> Any:
         return func.to_char(column, pattern[bucket])
     if bucket == "quarter":
         month = cast(func.strftime("%m", column), Integer)
-        return func.strftime("%Y", column) + literal("-Q") + cast((month + 2) / 3, String)
+        return func.strftime("%Y", column) + literal("-Q") + cast((month + 2) // 3, String)
     if bucket == "week":
         # ISO week: the week belongs to the year of its Thursday.
         weekday = (cast(func.strftime("%w", column), Integer) + 6) % 7
         thursday = func.date(column, literal("-") + cast(weekday, String) + literal(" days"), "+3 days")
-        week = (cast(func.strftime("%j", thursday), Integer) - 1) / 7 + 1
+        week = (cast(func.strftime("%j", thursday), Integer) - 1) // 7 + 1
         return func.strftime("%Y", thursday) + literal("-W") + func.printf("%02d", week)
     pattern = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
     return func.strftime(pattern[bucket], column)

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..fields.base import FieldSpec, ValueError_
-from ..fields.computed import AUTO_NUMBER_TOKEN, FormulaType
+from ..fields.computed import AUTO_NUMBER_TOKEN, DEFAULT_FORMULA_SCALE, FormulaType
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import LogicError, evaluate, truthy
@@ -94,10 +94,10 @@ def _evaluate_one(fspec: FieldSpec, data: dict[str, Any]) -> Any:
         raw = evaluate(fspec.options["expression"], data)
     except LogicError:
         return None
-    return coerce_result(raw, ftype.result_type(fspec))
+    return coerce_result(raw, ftype.result_type(fspec), ftype.scale(fspec))
 
 
-def coerce_result(raw: Any, result_type: str) -> Any:
+def coerce_result(raw: Any, result_type: str, scale: int = DEFAULT_FORMULA_SCALE) -> Any:
     """Fit a JsonLogic result to the formula's declared type; unfit results become null."""
     if raw is None:
         return None
@@ -108,6 +108,7 @@ def coerce_result(raw: Any, result_type: str) -> Any:
             number = float(raw)
             if number != number or number in (float("inf"), float("-inf")):
                 return None
+            number = round(number, scale)
             return int(number) if number.is_integer() and abs(number) < 2**53 else number
         if result_type == "boolean":
             return truthy(raw)
@@ -157,8 +158,20 @@ def refresh_rollups(tx: Tx, child: EntitySpec, parent_ids_by_via: dict[str, set[
         refresh_formulas(tx, parent_spec, parent_ids)
 
 
+def empty_rollups(spec: EntitySpec) -> dict[str, float | None]:
+    """Column values of every rollup of a record with no related rows yet (count/sum are 0)."""
+    return {fspec.key: _empty(fspec) for fspec in spec.fields_of_type("rollup")}
+
+
+def has_sub_table_rollups(spec: EntitySpec) -> bool:
+    return any("sub_table" in f.options for f in spec.fields_of_type("rollup"))
+
+
 def refresh_sub_table_rollups(tx: Tx, spec: EntitySpec, record_ids: set[Any]) -> dict[Any, dict[str, Any]]:
-    """Recompute rollups over this entity's own sub-tables; returns new values by record id."""
+    """Recompute rollups over this entity's own sub-tables, then the formulas that may use them.
+
+    Returns the new rollup values by record id.
+    """
     tables = tx.runtime.tables_for(spec)
     result: dict[Any, dict[str, Any]] = {rid: {} for rid in record_ids}
     for fspec in spec.fields_of_type("rollup"):
@@ -171,6 +184,8 @@ def refresh_sub_table_rollups(tx: Tx, spec: EntitySpec, record_ids: set[Any]) ->
             value = values.get(rid, _empty(fspec))
             tx.conn.execute(update(tables.main).where(tables.main.c.id == rid).values({fspec.key: value}))
             result[rid][fspec.key] = FIELD_TYPES.get("rollup").from_db(value, fspec)
+    if any(result.values()):
+        refresh_formulas(tx, spec, record_ids)
     return result
 
 

@@ -51,8 +51,8 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
     if "_owner" in body:
         prepared.owner, prepared.owner_sent = body.pop("_owner"), True
     for key, value in body.items():
-        if key in bad:
-            continue
+        if key in bad or key not in spec.live_fields:
+            continue  # already reported: unknown field or schema error
         _coerce_field(tx, spec, key, value, prepared, errors)
     errors.extend(check_references(tx, spec, {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}))
     for key, rows in prepared.children.items():
@@ -68,7 +68,7 @@ def _without_system_keys(spec: EntitySpec, body: dict[str, Any], current: dict[s
     kept: dict[str, Any] = {}
     for key, value in body.items():
         if not isinstance(key, str) or len(key) > MAX_KEY_LENGTH:
-            errors.append(field_error(str(key)[:MAX_KEY_LENGTH], "unknown field"))
+            errors.append(field_error(str(key)[:100], "unknown field"))
             continue
         if key in IGNORED_KEYS:
             continue

@@ -87,8 +87,25 @@ def body_errors(validator: Draft202012Validator, body: dict[str, Any]) -> list[E
         name = path[0] if path else None
         if name is None or name in details:
             continue
+        error = _non_null_branch(error)
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = set(error.schema.get("properties", {}))
+            unknown = sorted(str(k) for k in error.instance if k not in known)
+            details[name] = field_error(".".join([*path, unknown[0][:100]]), "unknown field")
+            continue
         details[name] = field_error(".".join(path), _friendly(error))
     return list(details.values())
+
+
+def _non_null_branch(error: Any) -> Any:
+    """A nullable field's problem is the one in its non-null branch, at its precise path."""
+    while error.validator == "anyOf":
+        best = [e for e in error.context or [] if e.schema_path and e.schema_path[0] == 0]
+        if not best:
+            break
+        error = best[0]
+    return error
 
 
 def _friendly(error: Any) -> str:

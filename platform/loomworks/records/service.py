@@ -45,6 +45,9 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
     now = utcnow()
     values = dict(prepared.db_values)
     json_record = dict(prepared.json_values)
+    for key, empty in computed.empty_rollups(spec).items():
+        values[key] = empty
+        json_record[key] = FIELD_TYPES.get("rollup").from_db(empty, spec.all_fields[key])
     for fspec in spec.fields_of_type("auto_number"):
         values[fspec.key] = json_record[fspec.key] = computed.next_auto_number(tx.conn, entity, fspec, now)
     _apply_formulas(tx, spec, json_record, values)
@@ -59,14 +62,20 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
         raise _integrity_conflict(spec, exc) from None
     record_id = result.inserted_primary_key[0]
     _write_owned_rows(tx, spec, record_id, prepared)
-    rollups = computed.refresh_sub_table_rollups(tx, spec, {record_id}) if prepared.children else {}
-    row = {"id": record_id, **system, "deleted_at": None, **values}
-    for key, value in rollups.get(record_id, {}).items():
-        row[key] = value
+    if prepared.children and computed.has_sub_table_rollups(spec):
+        # Rollups over the rows just written, and formulas using them, changed the row.
+        computed.refresh_sub_table_rollups(tx, spec, {record_id})
+        record = _serialize(tx, spec, _row(tx, spec, record_id))
+        json_record.update(_derived(spec, record))
+    else:
+        # Every column, so the answer has the same shape as a later get (unsent fields are null).
+        row = {column.name: None for column in tables.main.columns}
+        row.update({"id": record_id, **system, "deleted_at": None, **values})
+        record = _serialize(tx, spec, row)
     history = {k: [None, v] for k, v in json_record.items() if not FIELD_TYPES.get(spec.all_fields[k].type).is_empty(v)}
     write_history(tx.conn, entity, record_id, 1, "create", history, tx.actor.id)
     _refresh_parents(tx, spec, [{}, json_record])
-    return _serialize(tx, spec, row)
+    return record
 
 
 def update_record(tx: Tx, entity: str, record_id: Any, body: Any, expected_version: int | None = None) -> Record:
@@ -103,6 +112,9 @@ def update_record(tx: Tx, entity: str, record_id: Any, body: Any, expected_versi
     _write_owned_rows(tx, spec, record_id, prepared)
     if prepared.children:
         computed.refresh_sub_table_rollups(tx, spec, {record_id})
+        if computed.has_sub_table_rollups(spec):
+            fresh = _serialize(tx, spec, _row(tx, spec, record_id))
+            changes = changes_between(current, {**merged, **_derived(spec, fresh)}, [*spec.live_fields, "_owner"])
     write_history(tx.conn, entity, record_id, version, "update", changes, tx.actor.id)
     _refresh_parents(tx, spec, [current, merged])
     return get_record(tx, entity, record_id)
@@ -115,19 +127,24 @@ def delete_record(tx: Tx, entity: str, record_id: Any, _depth: int = 0) -> None:
     if _depth > MAX_CASCADE_DEPTH:
         raise Conflict("cascading delete goes too deep; delete the related records first")
     row = _row(tx, spec, record_id)
-    for source, fspec, ids in enforce_restrict(tx, entity, record_id):
+    referrers = enforce_restrict(tx, entity, record_id)
+    current = _serialize(tx, spec, row)
+    # Deleted first, so a cycle of cascading relations ends here.
+    _set_deleted(tx, spec, row, deleted=True)
+    for source, fspec, ids in referrers:
         relation = FIELD_TYPES.get(fspec.type)
         assert isinstance(relation, RelationType)
-        if relation.on_delete(fspec) == "cascade":
-            for source_id in ids:
-                delete_record(tx, source.key, source_id, _depth + 1)
-        elif relation.is_many(fspec):
+        if relation.is_many(fspec) and relation.on_delete(fspec) != "cascade":
             remove_link_targets(tx.conn, tx.runtime.tables_for(source), fspec, record_id)
-        else:
-            for source_id in ids:
+            continue
+        # A referrer may point here through several relations, or be gone by an earlier cascade.
+        for source_id in ids:
+            if not _is_live(tx, source, source_id):
+                continue
+            if relation.on_delete(fspec) == "cascade":
+                delete_record(tx, source.key, source_id, _depth + 1)
+            else:
                 update_record(tx, source.key, source_id, {fspec.key: None})
-    current = _serialize(tx, spec, row)
-    _set_deleted(tx, spec, row, deleted=True)
     _refresh_parents(tx, spec, [current])
 
 
@@ -173,11 +190,22 @@ def _row(tx: Tx, spec: EntitySpec, record_id: Any, include_deleted: bool = False
     return dict(row)
 
 
+def _is_live(tx: Tx, spec: EntitySpec, record_id: Any) -> bool:
+    table = tx.runtime.tables_for(spec).main
+    query = select(table.c.id).where(table.c.id == record_id, table.c.deleted_at.is_(None))
+    return tx.conn.execute(query).first() is not None
+
+
 def _serialize(tx: Tx, spec: EntitySpec, row: dict[str, Any]) -> Record:
     fields = list(spec.live_fields.values())
     record = row_to_record(spec, row, fields)
     attach_related(tx.conn, tx.runtime.tables_by_key, tx.runtime.tables_for(spec), [record], fields)
     return record
+
+
+def _derived(spec: EntitySpec, record: Record) -> dict[str, Any]:
+    """The rollup and formula values of a record as read back after its rows were written."""
+    return {f.key: record.get(f.key) for f in spec.fields_of_type("rollup", "formula")}
 
 
 def _apply_formulas(tx: Tx, spec: EntitySpec, json_record: dict[str, Any], values: dict[str, Any]) -> None:

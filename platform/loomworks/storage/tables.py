@@ -7,6 +7,7 @@ by ``TableCache``; a definition change bumps the version and so the cache key.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,14 +175,17 @@ class TableCache:
     """Built tables per entity definition: building is cheap but not free on hot paths."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
         self._cache: dict[tuple[str, int, str], EntityTables] = {}
 
     def get(self, spec: EntitySpec) -> EntityTables:
         key = spec.cache_key
         tables = self._cache.get(key)
         if tables is None:
-            stale = [k for k in self._cache if k[0] == spec.key]
-            for k in stale:
-                del self._cache[k]
-            tables = self._cache[key] = build_tables(spec)
+            with self._lock:  # request threads share one Runtime
+                stale = [k for k in self._cache if k[0] == spec.key and k != key]
+                for k in stale:
+                    del self._cache[k]
+                tables = self._cache.get(key) or build_tables(spec)
+                self._cache[key] = tables
         return tables
