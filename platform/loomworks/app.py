@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Flask
 
 from .api import auth, files, health, meta, openapi, records
+from .api.context import check_request_text
 from .api.converters import IdConverter
 from .api.errors import register_error_handlers
 from .api.session import init_session
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["loomworks"] = runtime
     register_error_handlers(app)
     init_session(app)
+    app.before_request(check_request_text)
     for blueprint in (health.bp, auth.bp, meta.bp, records.bp, files.bp, openapi.bp):
         app.register_blueprint(blueprint)
     return app

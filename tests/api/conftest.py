@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from flask import Flask
 
+from api_client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from loomworks.app import create_app
 from loomworks.auth import users
 from loomworks.runtime import Runtime
+
 
 @pytest.fixture
 def app(runtime: Runtime) -> Flask:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from api_client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from sqlalchemy import select
 
+from api_client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from loomworks.auth.models import api_tokens, users
 from loomworks.runtime import Runtime
 

@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 import pytest
-from api_client import Api
 from flask import Flask
 
+from api_client import Api
 from loomworks.runtime import Runtime
 
 ENTITY = {
@@ -126,3 +126,17 @@ def test_a_refused_definition_change_leaves_nothing_behind(api: Api, ticket: dic
     assert [f["key"] for f in entity["fields"]] == ["title", "priority", "due"]
     status, revisions = api.get("/api/meta/revisions?kind=entity&key=ticket")
     assert len(revisions["items"]) == 1
+
+
+@pytest.mark.parametrize("raw", ['{"title": "a\\u0000b"}', '{"title": "a\\ud800b"}', '{"a\\u0000": "x"}'])
+def test_text_no_database_can_store_is_refused(api: Api, ticket: dict[str, Any], raw: str) -> None:
+    status, body = api.call("POST", "/api/records/ticket", data=raw, content_type="application/json")
+    assert_error(status, body, 400, "bad_request")
+    assert "NUL" in body["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/records/ticket?q=a%00b", "/api/meta/entities/a%00b",
+                                  "/api/records/ticket?where=%7B%22%3D%3D%22%3A%5B%7B%22var%22%3A%22title%22%7D%2C%22%5Cu0000%22%5D%7D"])
+def test_nul_in_urls_is_refused(api: Api, ticket: dict[str, Any], path: str) -> None:
+    status, body = api.get(path)
+    assert_error(status, body, 400, "bad_request")

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import quote
 
 from api_client import Api
-
 from loomworks.fields.registry import FIELD_TYPES
 
 

@@ -60,15 +60,48 @@ def _refuse_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
 
 
-def _check_depth(value: Any, depth: int = 0) -> None:
+def _check_depth(value: Any, depth: int = 0, path: str = "") -> None:
+    """Refuse JSON nested too deeply and text no database can store faithfully.
+
+    PostgreSQL rejects NUL characters and unpaired UTF-16 surrogates in text; refusing
+    them here, for every backend, keeps data portable and the answer a clear 400.
+    """
     if depth > MAX_JSON_DEPTH:
         raise BadRequest("the JSON body is nested too deeply")
-    if isinstance(value, dict):
-        for item in value.values():
-            _check_depth(item, depth + 1)
+    if isinstance(value, str):
+        _check_text(value, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, path)
+            _check_depth(item, depth + 1, f"{path}.{key}" if path else str(key)[:100])
     elif isinstance(value, list):
-        for item in value:
-            _check_depth(item, depth + 1)
+        for index, item in enumerate(value):
+            _check_depth(item, depth + 1, f"{path}.{index}" if path else str(index))
+
+
+def _check_text(text: str, path: str) -> None:
+    if "\x00" in text or _has_lone_surrogate(text):
+        raise BadRequest(
+            "text may not contain NUL or unpaired surrogate characters",
+            [field_error(path[:200] or "body", "contains NUL or unpaired surrogate characters")],
+        )
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_request_text() -> None:
+    """Query-string values and path segments reach SQL too: the same characters are refused."""
+    for name, value in request.args.items(multi=True):
+        _check_text(value, name)
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str):
+            _check_text(value, name)
 
 
 def json_param(name: str) -> Any:
@@ -79,7 +112,7 @@ def json_param(name: str) -> Any:
         value = strict_json(raw)
     except (json.JSONDecodeError, RecursionError):
         raise BadRequest(f"{name} must be URL-encoded JSON", [field_error(name, "not valid JSON")]) from None
-    _check_depth(value)
+    _check_depth(value, 0, name)
     return value
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from ..fields.base import MAX_RECORD_ID
 from ..fields.entity import EntitySpec
 from ..meta.validation import meta_validator
 from ..records.schema import record_schema, write_schema
@@ -44,11 +45,13 @@ def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     paths.update(_auth_paths())
     paths.update(_meta_paths())
-    paths.update(_record_paths("{entity}", "AnyRecord", "AnyRecord", generic=True))
+    paths.update(_record_paths("{entity}", "AnyRecord", "AnyRecordWrite", generic=True))
+    schemas["AnyRecordWrite"] = schemas["AnyRecordCreate"] = schemas["AnyRecord"]
     for spec in specs:
         name = _schema_name(spec.key)
         schemas[f"{name}Record"] = _components_safe(record_schema(spec))
         schemas[f"{name}Write"] = _components_safe(write_schema(spec))
+        schemas[f"{name}Create"] = _create_schema(spec)
         paths.update(_record_paths(spec.key, f"{name}Record", f"{name}Write", generic=False))
     return {
         "openapi": "3.1.0",
@@ -107,6 +110,13 @@ def _components_safe(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _create_schema(spec: EntitySpec) -> dict[str, Any]:
+    """A create body: the writable fields, with the required ones (without a default) required."""
+    schema = _components_safe(write_schema(spec))
+    schema["required"] = [f.key for f in spec.live_fields.values() if f.required and not f.has_default]
+    return schema
+
+
 def _schema_name(key: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"_+", key) if part) or "Entity"
 
@@ -142,7 +152,7 @@ def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str
 
 
 OBJECT = {"type": "object"}
-ID_SCHEMA = {"type": "integer", "minimum": 1}
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_RECORD_ID}
 CONFIRM = _query("confirm", {"type": "boolean"}, "apply a lossy change previewed by a 409")
 
 
@@ -254,8 +264,9 @@ def _record_paths(entity: str, record: str, write: str, *, generic: bool) -> dic
     return {
         base: {
             "get": _op(f"List {entity} records", params=scope + list_params, result=page),
-            "post": _op(f"Create a {entity} record", params=scope, body=write_ref, ok=201, result=record_ref,
-                        errors=change),
+            "post": _op(f"Create a {entity} record", params=scope,
+                        body={"$ref": f"#/components/schemas/{write.removesuffix('Write')}Create"},
+                        ok=201, result=record_ref, errors=change),
         },
         f"{base}/aggregate": {
             "get": _op(f"Group and total {entity} records", params=scope + [

@@ -17,6 +17,11 @@ from sqlalchemy.types import TypeEngine
 
 JsonValue = Any
 
+#: Largest record id (a signed 64-bit integer); larger numbers can never name a record.
+MAX_RECORD_ID = 2**63 - 1
+#: JSON Schema of a reference to a record or user by id.
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_RECORD_ID}
+
 
 class ValueError_(ValueError):
     """A value that this field type cannot accept; the message is shown to users."""

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeEngine
 
-from .base import FieldSpec, FieldType, JsonValue, ValueError_
+from .base import ID_SCHEMA, FieldSpec, FieldType, JsonValue, ValueError_
 
 KEY_PATTERN = "^[a-z][a-z0-9_]{0,62}$"
 ON_DELETE = ("restrict", "set_null", "cascade")
@@ -39,7 +39,7 @@ class UserType(FieldType):
         return BigInteger()
 
     def value_schema(self, spec: FieldSpec) -> dict[str, Any]:
-        return {"type": "integer", "minimum": 1}
+        return dict(ID_SCHEMA)
 
     def to_db(self, value: JsonValue, spec: FieldSpec) -> Any:
         return _as_id(value)
@@ -82,8 +82,8 @@ class RelationType(FieldType):
 
     def value_schema(self, spec: FieldSpec) -> dict[str, Any]:
         if self.is_many(spec):
-            return {"type": "array", "items": {"type": "integer"}, "uniqueItems": True}
-        return {"type": "integer", "minimum": 1}
+            return {"type": "array", "items": ID_SCHEMA, "uniqueItems": True}
+        return dict(ID_SCHEMA)
 
     def to_db(self, value: JsonValue, spec: FieldSpec) -> Any:
         if self.is_many(spec):
@@ -132,7 +132,7 @@ class SubTableType(FieldType):
     def value_schema(self, spec: FieldSpec) -> dict[str, Any]:
         from .registry import FIELD_TYPES  # the registry imports this module
 
-        properties: dict[str, Any] = {"id": {"type": "integer"}}
+        properties: dict[str, Any] = {"id": ID_SCHEMA}
         for child in self.child_specs(spec):
             if not child.removed:
                 properties[child.key] = FIELD_TYPES.get(child.type).json_schema(child)

@@ -13,6 +13,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from ..errors import ErrorDetail, field_error
+from ..fields.base import ID_SCHEMA
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 
@@ -50,7 +51,7 @@ def record_schema(spec: EntitySpec) -> dict[str, Any]:
 
 def write_schema(spec: EntitySpec) -> dict[str, Any]:
     """Schema of the writable part of a body (required is checked on the merged record)."""
-    properties: dict[str, Any] = {"_owner": {"type": ["integer", "null"], "minimum": 1}}
+    properties: dict[str, Any] = {"_owner": {"anyOf": [{"type": "null"}, ID_SCHEMA]}}
     for fspec in spec.live_fields.values():
         ftype = FIELD_TYPES.get(fspec.type)
         if ftype.writable:
