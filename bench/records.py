@@ -234,7 +234,7 @@ def run(url: str, folder: str, rows: int, runs: int) -> None:
     meta_client = create_app(runtime=runtime).test_client()
     base_client = baseline_app(engine).test_client()
     rng = random.Random(11)
-    body = {"name": "New item", "status": "open", "amount": "12.50", "qty": 3, "due": "2026-05-01"}
+    body = {"name": "New item", "status": "open", "amount": 12.5, "qty": 3, "due": "2026-05-01"}
     where = quote(json.dumps({"==": [{"var": "status"}, "open"]}))
     ids = [rng.randrange(1, rows) for _ in range(runs)]
 

@@ -137,7 +137,12 @@ def delete_definition_row(conn: Connection, kind: str, key: str, author_id: int 
     bump_generation(conn)
 
 
+#: ``conn.info`` key: the transaction in which this connection last checked the generation.
+_CHECKED_IN = "loomworks_generation_checked_in"
+
+
 def bump_generation(conn: Connection) -> None:
+    conn.info.pop(_CHECKED_IN, None)  # this transaction must see its own change
     updated = conn.execute(
         update(meta_state).where(meta_state.c.id == 1).values(generation=meta_state.c.generation + 1)
     )
@@ -145,8 +150,12 @@ def bump_generation(conn: Connection) -> None:
         conn.execute(insert(meta_state).values(id=1, generation=1))
 
 
+_GENERATION_SQL = "SELECT generation FROM lw_meta_state WHERE id = 1"
+
+
 def current_generation(conn: Connection) -> int:
-    value = conn.execute(select(meta_state.c.generation).where(meta_state.c.id == 1)).scalar()
+    """Read on every transaction, so it skips SQL compilation: plain driver SQL, no parameters."""
+    value = conn.exec_driver_sql(_GENERATION_SQL).scalar()
     return int(value or 0)
 
 
@@ -176,9 +185,15 @@ class EntityCache:
         self._deleted: set[str] = set()
 
     def specs(self, conn: Connection) -> dict[str, EntitySpec]:
+        """Current specs; the generation is read once per transaction, not once per call."""
+        transaction = conn.get_transaction()
+        if transaction is not None and conn.info.get(_CHECKED_IN) is transaction and self._generation >= 0:
+            return self._specs
         generation = current_generation(conn)
         if generation != self._generation:
             self._reload(conn, generation)
+        if transaction is not None:
+            conn.info[_CHECKED_IN] = transaction
         return self._specs
 
     def get(self, conn: Connection, key: str, include_deleted: bool = False) -> EntitySpec:

@@ -57,7 +57,7 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
         "owner_id": prepared.owner if prepared.owner_sent else tx.actor.id, "version": 1,
     }
     try:
-        result = tx.conn.execute(insert(tables.main).values(**system, **values))
+        result = tx.conn.execute(insert(tables.main), {**system, **values})
     except IntegrityError as exc:
         raise _integrity_conflict(spec, exc) from None
     record_id = result.inserted_primary_key[0]
