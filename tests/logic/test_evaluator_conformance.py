@@ -17,6 +17,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ from loomworks.logic.evaluator import (
 )
 
 CONFORMANCE_ENV = "LOOMWORKS_CONFORMANCE_DIR"
+COUNTS_PROPERTY = "jsonlogic_pass_counts"
 MANDATORY_COMPAT = "compatible.json"
 
 #: Passing cases per community suite; raise a floor when a fix makes more cases pass.
@@ -91,11 +93,22 @@ FLOORS: dict[str, int] = {
 }
 
 
+#: Where the shared suites live when the checkout sits elsewhere (CI's clean checkouts).
+WORKSPACE_SHARED = Path("/work/shared")
+
+
 def conformance_dir() -> Path:
+    """``$LOOMWORKS_CONFORMANCE_DIR``, else ``shared/`` beside the checkout or the workspace's."""
     configured = os.environ.get(CONFORMANCE_ENV)
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / ".." / "shared" / "conformance" / "jsonlogic"
+    repo = Path(__file__).resolve().parents[2]
+    candidates = [repo.parent / "shared", WORKSPACE_SHARED]
+    for shared in candidates:
+        folder = shared / "conformance" / "jsonlogic"
+        if (folder / "tests.json").is_file():
+            return folder
+    return candidates[0] / "conformance" / "jsonlogic"
 
 
 def _require_dir() -> Path:
@@ -198,7 +211,9 @@ def test_mandatory_case(case: Case | None) -> None:
     assert problem is None, f"{json.dumps(case.rule)} with data {json.dumps(case.data)}: {problem}"
 
 
-def test_compat_suites_meet_their_floors(capsys: pytest.CaptureFixture[str]) -> None:
+def test_compat_suites_meet_their_floors(
+    capsys: pytest.CaptureFixture[str], record_property: Callable[[str, object], None]
+) -> None:
     folder = _require_dir()
     suites = compat_suites(folder)
     manifest = json.loads((folder / "compat-suites" / "index.json").read_text(encoding="utf-8"))
@@ -212,8 +227,13 @@ def test_compat_suites_meet_their_floors(capsys: pytest.CaptureFixture[str]) -> 
         failed = [f"#{case.index} {json.dumps(case.rule)}: {p}" for case, p in problems if p]
         counts[name] = (len(cases) - len(failed), len(cases))
         failures[name] = failed
+    official = load_official(folder)
+    official_passed = sum(1 for case in official if check(case) is None)
 
-    _report(counts, capsys)
+    _report(counts, (official_passed, len(official)), capsys)
+    # Carried to the controller even under pytest-xdist; tests/logic/conftest.py prints it.
+    record_property(COUNTS_PROPERTY, {"tests.json": [official_passed, len(official)],
+                                      **{k: list(v) for k, v in counts.items()}})
 
     assert not failures[MANDATORY_COMPAT], failures[MANDATORY_COMPAT]
     below = {
@@ -225,13 +245,16 @@ def test_compat_suites_meet_their_floors(capsys: pytest.CaptureFixture[str]) -> 
     assert set(FLOORS) <= set(counts), f"suites gone missing: {set(FLOORS) - set(counts)}"
 
 
-def _report(counts: dict[str, tuple[int, int]], capsys: pytest.CaptureFixture[str]) -> None:
-    """Print the per-suite counts past pytest's capture, so they show in every CI log."""
+def _report(
+    counts: dict[str, tuple[int, int]], official: tuple[int, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Print the per-suite counts past pytest's capture (when running without xdist)."""
     width = max(map(len, counts))
     passed = sum(p for p, _ in counts.values())
     total = sum(t for _, t in counts.values())
     with capsys.disabled():
         print()
+        print(f"jsonlogic official  tests.json  {official[0]}/{official[1]}")
         for name, (suite_passed, suite_total) in counts.items():
             print(f"jsonlogic compat  {name:<{width}}  {suite_passed}/{suite_total}")
         print(f"jsonlogic compat  {'TOTAL':<{width}}  {passed}/{total}")
