@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -71,11 +72,11 @@ items = Table(
 )
 
 
-def _at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
-COMPANIES = [
+COMPANIES: list[dict[str, Any]] = [
     {"id": 1, "industry": "Tech", "size": 50, "founded": date(2001, 5, 1)},
     {"id": 2, "industry": None, "size": None, "founded": None},
 ]
@@ -95,7 +96,7 @@ _ROWS: list[tuple[Any, ...]] = [
     (10, "ALPHA", 10, "10.00", None, None, _at(2026, 1, 15, 10), None, None),
 ]  # fmt: skip
 ROWS = [dict(zip(_COLUMNS, row, strict=True)) for row in _ROWS]
-ALL_IDS = frozenset(row["id"] for row in ROWS)
+ALL_IDS: frozenset[int] = frozenset(row["id"] for row in ROWS)
 
 CONSTANTS: dict[str, Any] = {
     "$user": {"id": 4, "name": "Alpha", "roles": ["admin", "sales"], "team": None},
@@ -218,7 +219,7 @@ def expected(rule: Any) -> set[int]:
 
 V = {name: {"var": name} for name in [*KINDS, "company.industry", "$user.id", "$now"]}
 
-EXAMPLES: list[tuple[Any, set[int]]] = [
+EXAMPLES: list[tuple[Any, AbstractSet[int]]] = [
     ({"==": [V["name"], "Alpha"]}, {1}),  # case-sensitive
     ({"!=": [V["name"], "Alpha"]}, ALL_IDS - {1}),  # null names are not "Alpha"
     ({"!": {"==": [V["name"], "Alpha"]}}, ALL_IDS - {1}),
@@ -244,9 +245,16 @@ EXAMPLES: list[tuple[Any, set[int]]] = [
     ({"in": ["%", V["name"]]}, {6}),  # wildcards are plain characters
     ({"in": ["_", V["name"]]}, {6}),
     ({"in": [V["name"], "Alpha beta"]}, {1, 2, 4}),
+    ({"in": [V["name"], "null"]}, {3, 4, 9}),  # String(null) is "null", and "" is in anything
+    ({"in": [V["flag"], "true null"]}, {1, 3, 4, 6, 7, 9, 10}),
     ({"in": ["red", V["tags"]]}, {1, 4, 9}),
     ({"in": ["Red", V["tags"]]}, {6}),
     ({"!": V["tags"]}, {2, 3, 8, 10}),  # [], SQL NULL, JSON null
+    ({"==": [V["tags"], None]}, {2, 3, 8, 10}),
+    ({"<": [V["score"], V["price"]]}, {4, 8}),
+    ({"<": [V["due"], {"var": "company.founded"}]}, {7}),  # one null side is NaN: false
+    ({"<=": [V["due"], {"var": "company.founded"}]}, {3, 7, 10}),  # null <= null is 0 <= 0
+    ({"===": [V["flag"], {"<": [V["score"], 5]}]}, {4, 5, 7, 9}),
     ({"missing": ["name", "score"]}, {3, 4}),
     ({"missing_some": [1, ["name", "price"]]}, {3}),
     ({"==": [V["company.industry"], "Tech"]}, {1, 4, 7, 8}),
@@ -265,7 +273,7 @@ EXAMPLES: list[tuple[Any, set[int]]] = [
 
 
 @pytest.mark.parametrize(("rule", "ids"), EXAMPLES, ids=[str(e[0])[:60] for e in EXAMPLES])
-def test_examples(db: Database, rule: Any, ids: set[int]) -> None:
+def test_examples(db: Database, rule: Any, ids: AbstractSet[int]) -> None:
     assert expected(rule) == ids  # the examples say what the evaluator says
     assert db.select(rule) == ids
 
@@ -345,18 +353,36 @@ literals = st.one_of(
     st.sampled_from([0.1, 2.5, 9.99, 100.5, -0.5, 1e300]),
     st.sampled_from(TEXTS),
 )
-variables = st.sampled_from(FIELDS + CONSTANT_PATHS).map(lambda path: {"var": path})
-operands = st.one_of(variables, variables, literals)
+fields = st.sampled_from(FIELDS).map(lambda path: {"var": path})
+variables = st.one_of(
+    fields,
+    st.sampled_from(CONSTANT_PATHS).map(lambda path: {"var": path}),
+    st.builds(lambda path, default: {"var": [path, default]}, st.sampled_from(FIELDS + CONSTANT_PATHS), literals),
+)
+folded = st.one_of(  # sub-rules that read no field, which the compiler evaluates in Python
+    st.builds(lambda a, b: {"+": [a, b]}, st.integers(-3, 12), st.integers(-3, 3)),
+    st.builds(lambda a, b: {"cat": [a, b]}, st.sampled_from(TEXTS), st.sampled_from(TEXTS)),
+    st.builds(lambda a: {"if": [a, "2026-01", 5]}, literals),
+)
+operands = st.one_of(fields, fields, variables, literals, folded)
 comparison_ops = st.sampled_from(["==", "!=", "===", "!==", "<", "<=", ">", ">="])
+
+
+def _either_way(op: str, field: Any, other: Any, flip: bool) -> Any:
+    return {op: [other, field] if flip else [field, other]}
+
+
 leaves = st.one_of(
+    st.builds(_either_way, comparison_ops, fields, operands, st.booleans()),
     st.builds(lambda op, a, b: {op: [a, b]}, comparison_ops, operands, operands),
-    st.builds(lambda op, a, x, b: {op: [a, x, b]}, st.sampled_from(["<", "<="]), literals, variables, literals),
+    st.builds(lambda op, xs: {op: xs}, comparison_ops, st.lists(operands, min_size=3, max_size=3)),
+    st.builds(lambda op, a, x, b: {op: [a, x, b]}, st.sampled_from(["<", "<="]), literals, fields, literals),
     st.builds(lambda a, items: {"in": [a, items]}, operands, st.lists(literals, max_size=4)),
     st.builds(lambda a, b: {"in": [a, b]}, operands, operands),
-    st.builds(lambda paths: {"missing": paths}, st.lists(st.sampled_from(FIELDS), max_size=3)),
+    st.builds(lambda paths: {"missing": paths}, st.lists(st.sampled_from(FIELDS + CONSTANT_PATHS), max_size=3)),
     st.builds(
         lambda need, paths: {"missing_some": [need, paths]},
-        st.integers(0, 3),
+        st.sampled_from([0, 1, 2, 3, 1.5, "2"]),
         st.lists(st.sampled_from(FIELDS + CONSTANT_PATHS), max_size=3),
     ),
     st.builds(lambda a: {"!!": a}, operands),
@@ -370,7 +396,7 @@ def _extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         st.builds(lambda xs: {"or": xs}, st.lists(children, max_size=3)),
         st.builds(lambda x: {"!": x}, children),
         st.builds(lambda x: {"!!": [x]}, children),
-        st.builds(lambda a, b, c: {"if": [a, b, c]}, children, children, children),
+        st.builds(lambda xs: {"if": xs}, st.lists(children, max_size=5)),
         st.builds(lambda op, a, b: {op: [a, b]}, comparison_ops, children, st.one_of(literals, children)),
     )
 

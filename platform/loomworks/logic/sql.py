@@ -1,35 +1,38 @@
 """Compile JsonLogic filters to SQLAlchemy conditions that agree with the evaluator.
 
 A filter selects exactly the rows for which ``truthy(evaluate(rule, record))`` holds, where
-``record`` is the row as the API returns it (dates ``YYYY-MM-DD``, datetimes in UTC ISO form
-as ``datetime.isoformat()`` writes them, ``null`` for empty; an empty list field reads as
-``null``). Every compiled condition is two-valued: SQL NULLs are resolved inside each
-predicate, so ``!`` and ``!=`` never drop or add rows through three-valued logic.
+``record`` is the row as the records API returns it: dates ``YYYY-MM-DD``, datetimes in UTC
+as ``isoformat()`` writes them (``+00:00``, microseconds only when non-zero), ``null`` for
+empty, and an empty list field read as ``null``. Every compiled condition is two-valued:
+SQL NULLs are resolved inside each predicate, so ``!`` and ``!=`` never gain or lose rows
+through three-valued logic. Faithful includes JS's surprises: a null number orders as 0,
+so ``{"<": [{"var": "amount"}, 100]}`` selects rows without an amount, as the browser does.
 
-Supported with record fields: ``var`` (a field, or a one-hop ``relation.field``),
-``== != === !==``, ``< <= > >=`` (with the three-argument between form), ``in`` (a field
-in a literal array; a literal inside a text field, or in a list field; a field inside a
-literal text), ``and``, ``or``, ``if``/``?:``, ``!``, ``!!``, ``missing`` and
-``missing_some``. ``$user.*`` and ``$now`` are constants of the scope. Any sub-rule that
-reads no record field is evaluated in Python first, so every operator works on constants.
+Supported on record fields: ``var`` (a field, or a one-hop ``relation.field``),
+``== != === !==``, ``< <= > >=`` (chained, so ``{"<": [1, {"var": "x"}, 5]}`` is between),
+``in`` (a field in a literal array; a literal inside a text or list field; a field inside
+a literal text), ``and``, ``or``, ``if``/``?:``, ``!``, ``!!``, ``missing`` and
+``missing_some``. ``$user.*`` and ``$now`` come from the scope as constants. A sub-rule
+that reads no field is evaluated in Python, so every operator works on constants.
 
-What is refused with :class:`UnsupportedFilter`, and why:
+Refused with :class:`UnsupportedFilter` (a 400), and why:
 
-* Iterators, ``val``, ``exists``, ``try`` and arithmetic or text operators applied to
+* Iterators, ``val``, ``exists``, ``try``, ``??`` and arithmetic or text operators over
   fields: SQL has no faithful equivalent of their JavaScript behaviour.
-* Comparisons where JavaScript converts text to a number (a text field against a number,
-  ``true`` or ``null``; ``==`` between a number field and non-numeric text), and ``==``
-  on arrays or objects: the evaluator raises for those rows, or the result depends on
-  coercions nobody means in a filter.
-* Ordering two text fields, or a text field against text with characters from U+D800
-  up: JavaScript orders strings by UTF-16 code units, databases (``BINARY``/``"C"``) by
-  code point, and the two differ only there.
+* Comparisons where JavaScript would convert text to a number: a text, date or datetime
+  field against a number, boolean or null (``==`` null is fine), or a number or boolean
+  field against non-numeric text. The evaluator raises for such rows, or the answer rests
+  on coercions no filter means. ``==`` against arrays and objects is refused too.
+* Ordering two text fields, or a text field against text holding characters from U+D800
+  up: JavaScript orders strings by UTF-16 code units, the database (``BINARY``/``"C"``)
+  by code point, and the two orders differ only there.
+* Text with NUL or unpaired surrogates, which the databases cannot hold.
 
-One documented difference: ordering a null date, datetime or text field against a
-non-numeric string makes the evaluator raise (its ``NaN`` error) where json-logic-js,
-which the browser runs, answers ``false``. The filter follows json-logic-js for such rows.
-Date and datetime fields are ordered as their ISO text is, exactly as the evaluator does,
-so ``{"<": [{"var": "due"}, "2026-01"]}`` means "before the string 2026-01".
+Dates and datetimes order as their ISO text does, exactly as in the evaluator, so
+``{"<": [{"var": "due"}, "2026-01"]}`` means "before the text 2026-01". One deliberate
+difference: ordering a null date, datetime or text field against non-numeric text makes
+the evaluator raise its ``NaN`` error, where json-logic-js (the browser) answers false;
+the filter answers false for such rows, as json-logic-js does.
 """
 
 from __future__ import annotations
@@ -190,8 +193,9 @@ class _Compiler:
     def term(self, rule: Any) -> _Term:
         if isinstance(rule, list):
             items = self._nested(None, lambda: [self.term(item) for item in rule])
-            if all(isinstance(item, _Const) for item in items):
-                return _Const([item.value for item in items])  # type: ignore[union-attr]
+            values = [item.value for item in items if isinstance(item, _Const)]
+            if len(values) == len(items):
+                return _Const(values)
             raise _refuse(None, "an array holding record fields is not a value SQL can build")
         if not isinstance(rule, dict) or len(rule) != 1:
             return _Const(_evaluate(rule))  # scalars, {} and the evaluator's shape errors
@@ -298,12 +302,13 @@ def _reads_no_data(rule: Any, depth: int = 0) -> bool:
 
 def _var(c: _Compiler, name: str, raw: Any) -> _Term:
     args = c.arguments(name, raw)
-    if not all(isinstance(arg, _Const) for arg in args):
+    values = [arg.value for arg in args if isinstance(arg, _Const)]
+    if len(values) != len(args):
         raise _refuse(name, "the path must be written as a literal")
-    path = args[0].value if args else None  # type: ignore[union-attr]
+    path = values[0] if values else None
     if path is None or path == "":
         raise _refuse(name, "the whole record is not a value SQL can compare")
-    default = args[1].value if len(args) > 1 else None  # type: ignore[union-attr]
+    default = values[1] if len(values) > 1 else None
     return c.resolve(to_js_string(path), default)
 
 
@@ -413,8 +418,9 @@ def _in(c: _Compiler, name: str, raw: Any) -> _Term:
     if all(isinstance(arg, _Const) for arg in args[:2]):
         return c.fold(name, args[:2], "")
     needle, haystack = args[0], args[1]
-    if isinstance(needle, _Truth) or isinstance(haystack, _Truth):
-        raise _refuse(name, f"the value of {needle.name!r} is only usable as a condition")  # type: ignore[union-attr]
+    for side in (needle, haystack):
+        if isinstance(side, _Truth):
+            raise _refuse(name, f"the value of {side.name!r} is only usable as a condition")
     if isinstance(haystack, _Const):
         assert isinstance(needle, _Field)
         found = haystack.value
@@ -426,7 +432,8 @@ def _in(c: _Compiler, name: str, raw: Any) -> _Term:
             return _Const(False)
         raise _refuse(name, f"cannot look inside {js_type(found)}")
     if not isinstance(needle, _Const):
-        raise _refuse(name, "it can find a field in a literal or a literal in a field, not a field in a field")
+        raise _refuse(name, "it finds a field in a literal or a literal in a field, not a field in a field")
+    assert isinstance(haystack, _Field)
     if haystack.kind == "text":
         return _condition(_text_has(haystack, to_js_string(needle.value)))
     if haystack.kind == "json_list":
