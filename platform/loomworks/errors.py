@@ -9,7 +9,8 @@ the error body API.md promises clients:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 
@@ -19,7 +20,7 @@ class ErrorDetail:
 
     field: str | None
     message: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"field": self.field, "message": self.message}

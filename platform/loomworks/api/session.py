@@ -62,7 +62,8 @@ def csrf_token() -> str:
 
 def signed_in_user() -> SignedInUser | None:
     """The user this request authenticated as (set before the view runs)."""
-    return g.get("signed_in_user")
+    user = g.get("signed_in_user")
+    return user if isinstance(user, SignedInUser) else None
 
 
 def _load_session_user(session_id: str) -> SignedInUser | None:

@@ -59,7 +59,13 @@ def create_user(
             created_at=utcnow(),
         )
     )
-    return get_user(conn, int(result.inserted_primary_key[0]))
+    return get_user(conn, _new_id(result))
+
+
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None, "an INSERT always returns its new primary key here"
+    return int(key[0])
 
 
 def get_user(conn: Connection, user_id: int) -> dict[str, Any]:
@@ -142,7 +148,7 @@ def create_token(conn: Connection, user_id: int, name: str) -> dict[str, Any]:
             created_at=utcnow(),
         )
     )
-    return {"id": int(result.inserted_primary_key[0]), "token": token, "name": name}
+    return {"id": _new_id(result), "token": token, "name": name}
 
 
 def user_for_token(conn: Connection, token: str) -> dict[str, Any] | None:
