@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese labels stay readable
     app.url_map.converters["id"] = IdConverter
     app.url_map.strict_slashes = False
     app.extensions["loomworks"] = runtime

@@ -1,0 +1,74 @@
+"""The ``loomworks`` command as a newcomer and an operator use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loomworks.app import create_app
+from loomworks.cli import main
+from loomworks.config import load_settings
+
+
+@pytest.fixture
+def env(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {"LOOMWORKS_INSTANCE": str(tmp_path / "instance"), "LOOMWORKS_DATABASE_URL": db_url}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def _invoke(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _can_log_in(email: str, password: str) -> bool:
+    app = create_app(load_settings())
+    response = app.test_client().post("/api/auth/login", json={"email": email, "password": password})
+    app.extensions["loomworks"].dispose()
+    return response.status_code == 200
+
+
+def test_init_creates_an_admin_once_and_prints_its_password(env: dict[str, str]) -> None:
+    first = _invoke("init")
+    password = next(line.split()[1] for line in first.splitlines() if line.strip().startswith("admin@"))
+    assert _can_log_in("admin@example.com", password)
+    again = _invoke("init")
+    assert "exists (password unchanged)" in again
+    assert _can_log_in("admin@example.com", password)
+
+
+def test_init_with_a_chosen_password(env: dict[str, str]) -> None:
+    _invoke("init", "--admin-email", "boss@example.com", "--admin-password", "s3cret-enough")
+    assert _can_log_in("boss@example.com", "s3cret-enough")
+
+
+def test_user_and_token_create(env: dict[str, str]) -> None:
+    _invoke("init")
+    _invoke("user", "create", "--email", "dev@example.com", "--password", "password-123", "--role", "builder")
+    assert _can_log_in("dev@example.com", "password-123")
+    token = _invoke("token", "create", "--email", "dev@example.com").strip().splitlines()[-1]
+    app = create_app(load_settings())
+    me = app.test_client().get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    app.extensions["loomworks"].dispose()
+    assert me.status_code == 200 and me.get_json()["roles"] == ["builder"]
+
+
+def test_cli_errors_are_one_clear_line(env: dict[str, str]) -> None:
+    _invoke("init")
+    result = CliRunner().invoke(main, ["user", "create", "--email", "x@example.com", "--password", "short"])
+    assert result.exit_code == 1 and "at least 8 characters" in result.output
+    result = CliRunner().invoke(main, ["token", "create", "--email", "nobody@example.com"])
+    assert result.exit_code == 1 and "no user" in result.output
+
+
+def test_demo_prints_working_logins_every_time(env: dict[str, str]) -> None:
+    for _ in range(2):
+        output = _invoke("demo")
+        logins = [line.split() for line in output.splitlines() if "@example.com" in line]
+        assert {row[0] for row in logins} >= {"admin@example.com", "member@example.com"}
+        assert all(_can_log_in(row[0], row[1]) for row in logins)
