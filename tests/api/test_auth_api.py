@@ -88,6 +88,8 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable(
 
     fresh = Api(anonymous.client, {"Authorization": f"Bearer {created['token']}"})
     assert fresh.get("/api/auth/me")[0] == 200
+    used = {t["id"]: t["last_used_at"] for t in api.get("/api/auth/tokens")[1]["items"]}
+    assert used[created["id"]] is not None  # owners can spot tokens that are (not) in use
     assert api.delete(f"/api/auth/tokens/{created['id']}")[0] == 204
     status, body = fresh.get("/api/auth/me")
     assert status == 401 and body["error"]["code"] == "unauthorized"

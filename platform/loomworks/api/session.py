@@ -16,7 +16,8 @@ from typing import Any
 from flask import Flask, g, request, session
 from flask_login import LoginManager, UserMixin, current_user
 
-from ..auth.users import actor_for, get_user, user_for_token
+from ..auth.users import actor_for, get_user, token_needs_touch, touch_token, user_for_token
+from ..core.db import write_connection
 from ..core.context import Actor
 from ..errors import Forbidden, NotFound, Unauthorized
 from .context import runtime
@@ -84,9 +85,15 @@ def _token_user(header: str) -> SignedInUser | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    with runtime().engine.connect() as conn:
+    engine = runtime().engine
+    with engine.connect() as conn:
         row = user_for_token(conn, token.strip())
-    return SignedInUser(row) if row else None
+    if row is None:
+        return None
+    if token_needs_touch(row):
+        with write_connection(engine) as conn, conn.begin():
+            touch_token(conn, row["token_id"])
+    return SignedInUser(row)
 
 
 def _unauthorized() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -152,8 +153,9 @@ def create_token(conn: Connection, user_id: int, name: str) -> dict[str, Any]:
 
 
 def user_for_token(conn: Connection, token: str) -> dict[str, Any] | None:
+    """The active user owning a live token, plus ``token_id`` and ``token_last_used_at``."""
     row = conn.execute(
-        select(users)
+        select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at.label("token_last_used_at"))
         .join(api_tokens, api_tokens.c.user_id == users.c.id)
         .where(
             api_tokens.c.token_hash == _digest(token),
@@ -162,6 +164,19 @@ def user_for_token(conn: Connection, token: str) -> dict[str, Any] | None:
         )
     ).mappings().first()
     return dict(row) if row else None
+
+
+#: ``last_used_at`` is refreshed at most this often, so reads don't turn into writes.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def token_needs_touch(row: dict[str, Any]) -> bool:
+    last = row.get("token_last_used_at")
+    return last is None or utcnow() - last > TOKEN_TOUCH_INTERVAL
+
+
+def touch_token(conn: Connection, token_id: int) -> None:
+    conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=utcnow()))
 
 
 def list_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
