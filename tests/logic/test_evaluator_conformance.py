@@ -419,3 +419,19 @@ _rules = st.recursive(
 def test_any_json_rule_evaluates_or_raises_logic_error(rule: Any, data: Any) -> None:
     with contextlib.suppress(LogicError):
         evaluate(rule, data)
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ({"<": ["", "\ud800"]}, True),
+        ({"<": [{"var": "x"}, "\ud800", "\ue000"]}, True),
+        ({"<": ["\ud800", "\U00010000"]}, True),  # a lone high surrogate is a prefix of its pair
+        ({">": ["\udc00", "\U0001f600"]}, True),  # by UTF-16 code units, not code points
+        ({">": ["\udfff", "\ud800", "a"]}, True),
+        ({"<": [{"cat": ["\ud83d", "\ude00"]}, "\U0001f600"]}, False),  # the pair is the emoji
+    ],
+)
+def test_unpaired_surrogates_order_like_javascript(rule: Any, expected: Any) -> None:
+    """Lone surrogates are legal JS strings, so ordering them gives JS's answer, not a crash."""
+    assert evaluate(rule, {"x": ""}) is expected

@@ -248,11 +248,14 @@ def compare(left: Any, right: Any) -> int:
     """Order two values as JS relational operators do: -1, 0 or 1.
 
     Two strings compare by UTF-16 code units (so dates in ISO form order correctly);
-    anything else compares as numbers, with null as 0 and booleans as 0 and 1.
+    anything else compares as numbers, with null as 0 and booleans as 0 and 1. Unpaired
+    surrogates (``"\\ud800"``) are legal JS strings and order as the code unit they are.
     """
     if isinstance(left, str) and isinstance(right, str):
         if not left.isascii() or not right.isascii():
-            left_key, right_key = left.encode("utf-16-be"), right.encode("utf-16-be")
+            # surrogatepass writes a lone surrogate as its own code unit, as JS holds it.
+            left_key = left.encode("utf-16-be", "surrogatepass")
+            right_key = right.encode("utf-16-be", "surrogatepass")
             return (left_key > right_key) - (left_key < right_key)
         return (left > right) - (left < right)
     left_number, right_number = to_number(left), to_number(right)
