@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from factories import Services, field
 from sqlalchemy import insert
 
+from factories import Services, field
 from loomworks.core.sqltypes import utcnow
 from loomworks.records.models import files
 
@@ -89,8 +89,11 @@ SAMPLES: dict[str, Sample] = {
     "auto_number": Sample({"pattern": "T-{0000}"}, None, "T-0001", "T-9999"),
     "formula": Sample(
         {"expression": {"cat": [{"var": "title"}, "!"]}, "result_type": "text"},
-        None, "Hi!", "Bye!", body={"title": "Hi"},
-    ),  # fmt: skip
+        None,
+        "Hi!",
+        "Bye!",
+        body={"title": "Hi"},
+    ),
     "rollup": Sample(
         {"sub_table": "lines", "aggregate": "sum", "field": "qty"},
         None,
@@ -104,6 +107,8 @@ SAMPLES: dict[str, Sample] = {
     "created_by": Sample(None, None, lambda r: r.user_id, 424242),
     "updated_by": Sample(None, None, lambda r: r.user_id, 424242),
 }
+
+
 def definition(type_key: str) -> dict[str, Any]:
     sample = SAMPLES[type_key]
     return field(KEY, type_key, **({"options": sample.options} if sample.options else {}))
@@ -116,9 +121,14 @@ def make_refs(run: Services) -> Refs:
     with run.runtime.engine.begin() as conn:
         conn.execute(
             insert(files).values(
-                id=FILE_ID, name="offer.pdf", content_type="application/pdf", size=3,
-                sha256="0" * 64, created_by=run.actor.id, created_at=utcnow(),
-            )  # fmt: skip
+                id=FILE_ID,
+                name="offer.pdf",
+                content_type="application/pdf",
+                size=3,
+                sha256="0" * 64,
+                created_by=run.actor.id,
+                created_at=utcnow(),
+            )
         )
     assert run.actor.id is not None
     return Refs(user_id=run.actor.id, target_id=target["id"])

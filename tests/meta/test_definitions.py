@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from factories import Services, error_fields, field, has_table, label
 
+from factories import Services, error_fields, field, has_table, label
 from loomworks.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from loomworks.meta import entities, store
 
@@ -87,9 +87,7 @@ BAD_DEFINITIONS = [
 
 
 @pytest.mark.parametrize(("change", "bad_field"), BAD_DEFINITIONS)
-def test_invalid_definition_is_refused_naming_the_field(
-    run: Services, change: dict[str, Any], bad_field: str
-) -> None:
+def test_invalid_definition_is_refused_naming_the_field(run: Services, change: dict[str, Any], bad_field: str) -> None:
     doc = {"key": "deal", "label": label("Deal"), "fields": [field("name")], **change}
 
     with pytest.raises(ValidationFailed) as caught:
@@ -145,9 +143,15 @@ def test_every_change_writes_a_revision_with_author_time_and_diff(run: Services)
 
     history = revisions(run, "deal")
     assert [r["action"] for r in history] == [
-        "create", "update_field", "add_field", "remove_field", "restore_field", "update",
-        "delete", "restore",
-    ]  # fmt: skip
+        "create",
+        "update_field",
+        "add_field",
+        "remove_field",
+        "restore_field",
+        "update",
+        "delete",
+        "restore",
+    ]
     assert [r["version"] for r in history] == list(range(1, 9))
     for revision in history:
         assert revision["author_id"] == run.actor.id

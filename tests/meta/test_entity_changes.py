@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import Services, columns, error_fields, field, has_table, indexes, label
 
+from factories import Services, columns, error_fields, field, has_table, indexes, label
 from loomworks.core.context import Actor
 from loomworks.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from loomworks.meta import entities, store

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import Services, field, label
 from sqlalchemy import select, update
 
+from factories import Services, field, label
 from loomworks.meta import entities
 from loomworks.meta.layers import extract_overlay, overlay
 from loomworks.meta.models import definitions
@@ -42,9 +42,7 @@ def install_base(run: Services, base: dict[str, Any], template: str = "crm") -> 
 
 def layers(run: Services, key: str = "deal") -> tuple[dict[str, Any], dict[str, Any]]:
     with run.runtime.engine.connect() as conn:
-        row = conn.execute(
-            select(definitions.c.base, definitions.c.custom).where(definitions.c.key == key)
-        ).one()
+        row = conn.execute(select(definitions.c.base, definitions.c.custom).where(definitions.c.key == key)).one()
     return row.base, row.custom
 
 
@@ -103,9 +101,7 @@ def test_customer_edits_go_to_the_custom_layer_only(templated: Services) -> None
 
     base, custom = layers(templated)
     assert base == BASE
-    assert custom == {
-        "fields": {"changed": {"name": {"label": label("Title")}}, "added": [field("source")]}
-    }
+    assert custom == {"fields": {"changed": {"name": {"label": label("Title")}}, "added": [field("source")]}}
     effective = templated(entities.get_entity, "deal")
     assert [f["key"] for f in effective["fields"]] == ["name", "amount", "stage", "source"]
     assert effective["template"] == "crm"

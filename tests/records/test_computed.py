@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from factories import Services, error_fields, field
 
+from factories import Services, error_fields, field
 from loomworks.errors import ValidationFailed
 from loomworks.meta import entities
 from loomworks.records.service import record_history, restore_record
@@ -28,9 +28,7 @@ def test_auto_numbers_follow_the_pattern(run: Services) -> None:
     assert numbers == ["T-0001", "T-0002", "T-0003"]
 
 
-def test_auto_number_counter_restarts_with_the_date_part(
-    run: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_auto_number_counter_restarts_with_the_date_part(run: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     ticket(run, "DEAL-{YYYY}-{000}")
     for when, expected in [
         (datetime(2026, 12, 31, 23, 59, tzinfo=UTC), "DEAL-2026-001"),
@@ -95,10 +93,12 @@ def line(run: Services) -> Services:
             field("qty", "integer"),
             field("price", "decimal"),
             field("total", "formula", options={"expression": {"*": [{"var": "qty"}, {"var": "price"}]}}),
-            field("big", "formula", options={"expression": {">": [{"var": "total"}, 100]},
-                                             "result_type": "boolean"}),  # fmt: skip
-            field("label", "formula", options={"expression": {"cat": [{"var": "sku"}, " x", {"var": "qty"}]},
-                                               "result_type": "text"}),  # fmt: skip
+            field("big", "formula", options={"expression": {">": [{"var": "total"}, 100]}, "result_type": "boolean"}),
+            field(
+                "label",
+                "formula",
+                options={"expression": {"cat": [{"var": "sku"}, " x", {"var": "qty"}]}, "result_type": "text"},
+            ),
         ],
     )
     return run
@@ -159,8 +159,7 @@ def test_formula_sees_the_acting_user_and_dates(run: Services) -> None:
 def test_new_or_changed_formula_is_computed_for_existing_records(line: Services) -> None:
     record = line.create("line", {"sku": "A1", "qty": 2, "price": 10})
 
-    line(entities.add_field, "line", field("double", "formula",
-                                           options={"expression": {"*": [{"var": "qty"}, 2]}}))  # fmt: skip
+    line(entities.add_field, "line", field("double", "formula", options={"expression": {"*": [{"var": "qty"}, 2]}}))
     assert line.get("line", record["id"])["double"] == 4
 
     line(entities.update_field, "line", "double", {"options": {"expression": {"*": [{"var": "qty"}, 3]}}})
@@ -186,10 +185,22 @@ def crm(run: Services) -> Services:
         ("deal_total", {"aggregate": "sum", "field": "amount"}),
         ("biggest", {"aggregate": "max", "field": "amount"}),
     ]:
-        run(entities.add_field, "company", field(key, "rollup", options={"entity": "deal", "via": "company", **options}))
-    run(entities.add_field, "company", field("average", "formula", options={
-        "expression": {"if": [{"var": "deal_count"}, {"/": [{"var": "deal_total"}, {"var": "deal_count"}]}, None]},
-    }))  # fmt: skip
+        run(
+            entities.add_field, "company", field(key, "rollup", options={"entity": "deal", "via": "company", **options})
+        )
+    run(
+        entities.add_field,
+        "company",
+        field(
+            "average",
+            "formula",
+            options={
+                "expression": {
+                    "if": [{"var": "deal_count"}, {"/": [{"var": "deal_total"}, {"var": "deal_count"}]}, None]
+                },
+            },
+        ),
+    )
     return run
 
 
@@ -237,9 +248,11 @@ def test_rollup_added_later_is_computed_for_existing_records(run: Services) -> N
     for amount in (3, 4):
         run.create("deal", {"amount": amount, "company": acme["id"]})
 
-    run(entities.add_field, "company", field("total", "rollup",
-                                             options={"entity": "deal", "via": "company",
-                                                      "aggregate": "sum", "field": "amount"}))  # fmt: skip
+    run(
+        entities.add_field,
+        "company",
+        field("total", "rollup", options={"entity": "deal", "via": "company", "aggregate": "sum", "field": "amount"}),
+    )
 
     assert run.get("company", acme["id"])["total"] == 7
 

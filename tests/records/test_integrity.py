@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from factories import Services, error_fields, field
 
+from factories import Services, error_fields, field
 from loomworks.errors import Conflict, ValidationFailed
 from loomworks.meta import entities
 from loomworks.records.service import record_history, restore_record
@@ -204,15 +206,23 @@ def quote(run: Services) -> Services:
 def test_child_rows_are_written_and_read_with_the_parent(quote: Services) -> None:
     widget = quote.create("product", {"name": "Widget"})
 
-    record = quote.create("quote", {"title": "Q1", "lines": [
-        {"product": widget["id"], "qty": 2, "price": 9.5}, {"qty": 1},
-    ]})  # fmt: skip
+    record = quote.create(
+        "quote",
+        {
+            "title": "Q1",
+            "lines": [
+                {"product": widget["id"], "qty": 2, "price": 9.5},
+                {"qty": 1},
+            ],
+        },
+    )
 
     lines = quote.get("quote", record["id"])["lines"]
     assert lines == record["lines"]
     assert [(line["product"], line["qty"], line["price"]) for line in lines] == [
-        (widget["id"], 2, 9.5), (None, 1, None),
-    ]  # fmt: skip
+        (widget["id"], 2, 9.5),
+        (None, 1, None),
+    ]
     assert all(isinstance(line["id"], int) for line in lines)
     assert quote.sql("SELECT count(*) FROM e_quote__lines") == [(2,)]
 
@@ -280,3 +290,52 @@ def test_cascade_through_a_cycle_ends(run: Services) -> None:
     run.delete("person", alice["id"])
 
     assert run.get("person", bob["id"], include_deleted=True)["_deleted_at"]
+
+
+# --- races --------------------------------------------------------------------------------------
+
+
+def race(workers: int, attempt: Any) -> list[Any]:
+    """Run ``attempt(i)`` in ``workers`` threads released at once; return results or errors."""
+    start = threading.Barrier(workers)
+
+    def one(i: int) -> Any:
+        start.wait(timeout=30)
+        try:
+            return attempt(i)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            return exc
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(one, range(workers)))
+
+
+def test_concurrent_saves_of_one_version_let_exactly_one_win(run: Services) -> None:
+    run.entity("deal", [field("name")])
+    record = run.create("deal", {"name": "start"})
+
+    outcomes = race(5, lambda i: run.patch("deal", record["id"], {"name": f"by {i}"}, expected_version=1))
+
+    winners = [o for o in outcomes if isinstance(o, dict)]
+    assert len(winners) == 1
+    assert all(isinstance(o, Conflict) for o in outcomes if o not in winners)
+    assert run.get("deal", record["id"]) == winners[0]
+
+
+def test_concurrent_duplicates_of_a_unique_value_are_conflicts(run: Services) -> None:
+    run.entity("deal", [field("code", unique=True)])
+
+    outcomes = race(5, lambda i: run.create("deal", {"code": "SAME"}))
+
+    assert len([o for o in outcomes if isinstance(o, dict)]) == 1
+    assert all(isinstance(o, Conflict) for o in outcomes if not isinstance(o, dict)), outcomes
+    assert run.sql("SELECT count(*) FROM e_deal") == [(1,)]
+
+
+def test_owner_must_be_an_existing_user(run: Services) -> None:
+    run.entity("deal", [field("name")])
+
+    with pytest.raises(ValidationFailed) as caught:
+        run.create("deal", {"name": "x", "_owner": 424242})
+
+    assert error_fields(caught.value) == {"_owner"}

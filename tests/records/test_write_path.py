@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from factories import Services, error_fields, field
 
+from factories import Services, error_fields, field
 from loomworks.core.context import Actor
 from loomworks.errors import BadRequest, Conflict, NotFound, Unauthorized, ValidationFailed
 from loomworks.records.service import record_history, restore_record
@@ -224,9 +224,7 @@ def test_restore_brings_the_record_back(deal: Services) -> None:
 # --- history ------------------------------------------------------------------------------------
 
 
-def test_history_has_field_level_before_and_after_with_who_and_when(
-    deal: Services, member: Actor
-) -> None:
+def test_history_has_field_level_before_and_after_with_who_and_when(deal: Services, member: Actor) -> None:
     started = datetime.now(UTC) - timedelta(seconds=1)
     record = deal.create("deal", {"name": "Acme", "amount": 10})
     deal.as_(member).patch("deal", record["id"], {"amount": 25, "stage": "won"})
@@ -236,8 +234,11 @@ def test_history_has_field_level_before_and_after_with_who_and_when(
     history = deal(record_history, "deal", record["id"])
 
     assert [(h["version"], h["action"]) for h in history] == [
-        (4, "restore"), (3, "delete"), (2, "update"), (1, "create"),
-    ]  # fmt: skip
+        (4, "restore"),
+        (3, "delete"),
+        (2, "update"),
+        (1, "create"),
+    ]
     update = history[2]
     assert update["changes"] == {
         "amount": {"before": 10, "after": 25},

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import Services, columns, error_fields, field
 from sqlalchemy import BigInteger, Text
 
+from factories import Services, columns, error_fields, field
 from loomworks.errors import Conflict, ValidationFailed
 from loomworks.meta import entities
 
@@ -59,8 +59,12 @@ def test_lossy_conversion_answers_409_with_a_preview_and_changes_nothing(run: Se
     assert error_fields(error) == {"v"}
     preview = error.data["preview"]
     assert {k: preview[k] for k in ("field", "from", "to", "rows", "lossy")} == {
-        "field": "v", "from": "text", "to": "integer", "rows": 4, "lossy": 2,
-    }  # fmt: skip
+        "field": "v",
+        "from": "text",
+        "to": "integer",
+        "rows": 4,
+        "lossy": 2,
+    }
     affected = {row["id"]: row for row in preview["affected"]}
     assert affected[ids[1]] == {"id": ids[1], "before": "007", "after": 7}
     assert affected[ids[2]]["before"] == "seven"
@@ -98,14 +102,19 @@ def test_preview_is_capped_but_counts_every_affected_row(run: Services) -> None:
     ("before", "after", "values", "expected"),
     [
         pytest.param(field("v", "integer"), {"type": "decimal"}, [3], [3], id="integer-decimal"),
-        pytest.param(field("v", "select", options=CHOICES), {"type": "multi_select", "options": CHOICES},
-                     ["won"], [["won"]], id="select-multi_select"),  # fmt: skip
-        pytest.param(field("v", "date"), {"type": "datetime"}, ["2026-03-01"],
-                     ["2026-03-01T00:00:00+00:00"], id="date-datetime"),  # fmt: skip
+        pytest.param(
+            field("v", "select", options=CHOICES),
+            {"type": "multi_select", "options": CHOICES},
+            ["won"],
+            [["won"]],
+            id="select-multi_select",
+        ),
+        pytest.param(
+            field("v", "date"), {"type": "datetime"}, ["2026-03-01"], ["2026-03-01T00:00:00+00:00"], id="date-datetime"
+        ),
         pytest.param(field("v", "tags"), {"type": "text"}, [["a", "b"]], ["a, b"], id="tags-text"),
         pytest.param(field("v", "boolean"), {"type": "integer"}, [True, False], [1, 0], id="boolean-integer"),
-        pytest.param(field("v", "text"), {"type": "select", "options": CHOICES}, ["won"], ["won"],
-                     id="text-select"),  # fmt: skip
+        pytest.param(field("v", "text"), {"type": "select", "options": CHOICES}, ["won"], ["won"], id="text-select"),
     ],
 )
 def test_lossless_conversions_between_types(

@@ -7,12 +7,12 @@ the same checks as the built-ins (filtering is checked in ``records/test_query.p
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 import pytest
+
 from factories import Services, columns, field, has_table
 from field_samples import KEY, SAMPLES, Refs, _, definition, make_refs
-
 from loomworks.errors import ValidationFailed
 from loomworks.fields.base import FieldSpec
 from loomworks.fields.registry import FIELD_TYPES
@@ -26,57 +26,57 @@ def test_every_registered_type_has_a_sample() -> None:
     assert set(SAMPLES) == set(FIELD_TYPES.keys())
 
 
-@pytest.fixture
-def refs(run: Services) -> Refs:
-    return make_refs(run)
+@pytest.fixture(scope="module")
+def shared_refs(shared_run: Services) -> Refs:
+    return make_refs(shared_run)
 
 
 @pytest.mark.parametrize("type_key", TYPES)
 def test_type_can_be_added_written_read_and_refuses_bad_values(
-    run: Services, refs: Refs, type_key: str
+    shared_run: Services, shared_refs: Refs, type_key: str
 ) -> None:
+    run, refs = shared_run, replace(shared_refs)
     sample = SAMPLES[type_key]
     ftype = FIELD_TYPES.get(type_key)
-    run.entity("thing", [field("title"), *sample.siblings])
-    existing = run.create("thing", {"title": "before the field existed"})
+    thing = f"thing_{type_key}"  # one entity per type: the database is shared by the module
+    run.entity(thing, [field("title"), *sample.siblings])
+    existing = run.create(thing, {"title": "before the field existed"})
 
     # Added to a table that already has rows.
-    run(entities.add_field, "thing", definition(type_key))
+    run(entities.add_field, thing, definition(type_key))
     spec = FieldSpec.from_json(definition(type_key))
     if ftype.stores_column(spec):
-        assert KEY in columns(run.runtime, "e_thing")
+        assert KEY in columns(run.runtime, f"e_{thing}")
     if type_key == "sub_table":
-        assert has_table(run.runtime, f"e_thing__{KEY}")
+        assert has_table(run.runtime, f"e_{thing}__{KEY}")
 
     # A good value round-trips through create and get.
     body = dict(sample.body)
     if sample.good is not None:
         body[KEY] = _(sample.good, refs)
-    created = run.create("thing", body)
+    created = run.create(thing, body)
     refs.record = created
     expected = _(sample.expected, refs)
     assert created[KEY] == expected
-    assert run.get("thing", created["id"])[KEY] == expected
+    assert run.get(thing, created["id"])[KEY] == expected
 
     # A record written before the field existed reads as empty (writable types).
     if ftype.writable:
-        assert run.get("thing", existing["id"])[KEY] in (None, [])
+        assert run.get(thing, existing["id"])[KEY] in (None, [])
 
     # A bad value is refused, naming the field, on create and on update.
     for attempt in (
-        lambda: run.create("thing", {**sample.body, KEY: _(sample.bad, refs)}),
-        lambda: run.patch("thing", created["id"], {KEY: _(sample.bad, refs)}),
+        lambda: run.create(thing, {**sample.body, KEY: _(sample.bad, refs)}),
+        lambda: run.patch(thing, created["id"], {KEY: _(sample.bad, refs)}),
     ):
         with pytest.raises(ValidationFailed) as caught:
             attempt()
         named = [d.field for d in caught.value.details]
         assert any(f == KEY or (f or "").startswith(f"{KEY}.") for f in named), named
-    assert run.get("thing", created["id"])[KEY] == expected
+    assert run.get(thing, created["id"])[KEY] == expected
 
 
-TEXT_ROUND_TRIP = [
-    t for t in TYPES if FIELD_TYPES.get(t).writable and t not in ("sub_table", "attachment")
-]
+TEXT_ROUND_TRIP = [t for t in TYPES if FIELD_TYPES.get(t).writable and t not in ("sub_table", "attachment")]
 
 
 @pytest.mark.parametrize("type_key", TEXT_ROUND_TRIP)

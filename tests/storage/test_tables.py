@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factories import Services, columns, field, has_table, label
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Numeric, Text, inspect
 
+from factories import Services, columns, field, has_table, label
 from loomworks.meta import entities
 
 SYSTEM = {"id", "created_at", "created_by", "updated_at", "updated_by", "owner_id", "version", "deleted_at"}
@@ -45,8 +45,16 @@ def test_each_scalar_field_is_a_typed_column(company: Services) -> None:
     cols = columns(company.runtime, "e_deal")
 
     assert set(cols) == SYSTEM | {
-        "name", "amount", "seats", "won", "close_date", "closed_at", "tags", "company", "due_in",
-    }  # fmt: skip
+        "name",
+        "amount",
+        "seats",
+        "won",
+        "close_date",
+        "closed_at",
+        "tags",
+        "company",
+        "due_in",
+    }
     expected = {
         "name": Text,
         "seats": BigInteger,
@@ -75,9 +83,7 @@ def test_relations_are_foreign_keys_and_link_tables(company: Services) -> None:
     with company.runtime.engine.connect() as conn:
         fks = inspect(conn).get_foreign_keys("e_deal")
         link_fks = inspect(conn).get_foreign_keys("l_deal__partners")
-    assert [(fk["constrained_columns"], fk["referred_table"]) for fk in fks] == [
-        (["company"], "e_company")
-    ]
+    assert [(fk["constrained_columns"], fk["referred_table"]) for fk in fks] == [(["company"], "e_company")]
     assert {(tuple(fk["constrained_columns"]), fk["referred_table"]) for fk in link_fks} == {
         (("source_id",), "e_deal"),
         (("target_id",), "e_company"),
@@ -90,9 +96,20 @@ def test_sub_table_rows_live_in_a_child_table(run: Services) -> None:
     run.entity("quote", [field("name"), lines])
 
     assert {"id", "parent_id", "position", "qty", "sku"} == set(columns(run.runtime, "e_quote__lines"))
-    run(entities.update_field, "quote", "lines", {"options": {"fields": [
-        field("qty", "integer"), field("sku"), field("price", "decimal"),
-    ]}})  # fmt: skip
+    run(
+        entities.update_field,
+        "quote",
+        "lines",
+        {
+            "options": {
+                "fields": [
+                    field("qty", "integer"),
+                    field("sku"),
+                    field("price", "decimal"),
+                ]
+            }
+        },
+    )
     assert "price" in columns(run.runtime, "e_quote__lines")
 
 

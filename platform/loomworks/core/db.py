@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 WRITE_OPTION = "loomworks_write"
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_LOCK_TIMEOUT = "5s"
+#: SQL function (SQLite only) folding text case like Python's ``str.casefold``.
+CASEFOLD_FUNCTION = "lw_casefold"
 
 
 def normalize_url(url: str) -> str:
@@ -60,6 +62,8 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.close()
+        # SQLite's lower()/LIKE fold ASCII only; text search needs "Zürich" to match "ZÜR".
+        dbapi_conn.create_function(CASEFOLD_FUNCTION, 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -67,6 +71,10 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _casefold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _pg_on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -47,7 +47,9 @@ def aggregate(tx: Tx, entity: str, group_by: list[str], metrics: list[str], wher
     columns = [g.expr.label(f"g{i}") for i, g in enumerate(groupings)]
     query = select(*columns, *[m[1].label(m[0]) for m in measures]).where(condition)
     if groupings:
-        query = query.group_by(*[g.expr for g in groupings]).order_by(*[g.expr for g in groupings])
+        # Empty values group last on every database (SQLite would put them first).
+        order = [g.expr.asc().nulls_last() for g in groupings]
+        query = query.group_by(*[g.expr for g in groupings]).order_by(*order)
     rows = tx.conn.execute(query.limit(MAX_GROUPS)).mappings().all()
     groups = []
     for row in rows:

@@ -38,7 +38,7 @@ def check_references(tx: Tx, spec: EntitySpec, values: dict[str, Any], prefix: s
             for target in sorted(missing):
                 errors.append(field_error(prefix + key, f"{ftype.target(fspec)} {target} does not exist"))
         elif fspec.type == "user":
-            if not _user_exists(tx.conn, value):
+            if not user_exists(tx.conn, value):
                 errors.append(field_error(prefix + key, f"user {value} does not exist"))
     return errors
 
@@ -69,7 +69,7 @@ def missing_targets(tx: Tx, entity: str, ids: set[Any]) -> set[Any]:
     return set(ids) - found
 
 
-def _user_exists(conn: Connection, user_id: Any) -> bool:
+def user_exists(conn: Connection, user_id: Any) -> bool:
     return conn.execute(select(users.c.id).where(users.c.id == user_id, users.c.active.is_(True))).first() is not None
 
 

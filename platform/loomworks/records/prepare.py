@@ -19,7 +19,7 @@ from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType, SubTableType
 from .children import coerce_children
-from .integrity import check_references, resolve_attachments
+from .integrity import check_references, resolve_attachments, user_exists
 from .schema import body_errors
 
 IGNORED_KEYS = frozenset(
@@ -50,6 +50,8 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
     prepared = Prepared()
     if "_owner" in body:
         prepared.owner, prepared.owner_sent = body.pop("_owner"), True
+        if "_owner" not in bad and prepared.owner is not None and not user_exists(tx.conn, prepared.owner):
+            errors.append(field_error("_owner", f"user {prepared.owner} does not exist"))
     for key, value in body.items():
         if key in bad or key not in spec.live_fields:
             continue  # already reported: unknown field or schema error

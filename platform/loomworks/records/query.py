@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
 
 from ..auth.authorize import authorize
 from ..core.context import Tx
+from ..core.db import CASEFOLD_FUNCTION
 from ..core.sqltypes import utcnow
 from ..errors import BadRequest, field_error
 from ..fields.entity import EntitySpec
@@ -92,7 +93,7 @@ def build_condition(tx: Tx, spec: EntitySpec, params: ListParams) -> ColumnEleme
     if params.where not in (None, {}, True):
         parts.append(compile_filter(params.where, filter_scope(tx, spec)))
     if params.q:
-        parts.append(text_search(spec, table, params.q))
+        parts.append(text_search(spec, table, params.q, tx.conn.dialect.name))
     return and_(*parts)
 
 
@@ -101,8 +102,8 @@ def filter_scope(tx: Tx, spec: EntitySpec) -> EntityFilterScope:
     return EntityFilterScope(spec, tx.runtime.tables_for(spec).main, tx.runtime.tables_by_key, constants)
 
 
-def text_search(spec: EntitySpec, table: Any, q: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match over every searchable text field."""
+def text_search(spec: EntitySpec, table: Any, q: str, dialect: str = "postgresql") -> ColumnElement[bool]:
+    """Case-insensitive (beyond ASCII too) substring match over every searchable text field."""
     q = q.strip()[:MAX_QUERY_TEXT]
     columns = [
         table.c[f.key]
@@ -113,8 +114,15 @@ def text_search(spec: EntitySpec, table: Any, q: str) -> ColumnElement[bool]:
         return true()
     if not columns:
         return false()
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return or_(*[column.ilike(f"%{escaped}%", escape="\\") for column in columns])
+    if dialect == "sqlite":
+        pattern = f"%{_escape_like(q.casefold())}%"
+        casefold = getattr(func, CASEFOLD_FUNCTION)
+        return or_(*[casefold(column).like(pattern, escape="\\") for column in columns])
+    return or_(*[column.ilike(f"%{_escape_like(q)}%", escape="\\") for column in columns])
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def sort_keys(spec: EntitySpec, table: Any, sort: list[str]) -> list[SortKey]:

@@ -69,7 +69,7 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
         json_record.update(_derived(spec, record))
     else:
         # Every column, so the answer has the same shape as a later get (unsent fields are null).
-        row = {column.name: None for column in tables.main.columns}
+        row: dict[str, Any] = {column.name: None for column in tables.main.columns}
         row.update({"id": record_id, **system, "deleted_at": None, **values})
         record = _serialize(tx, spec, row)
     history = {k: [None, v] for k, v in json_record.items() if not FIELD_TYPES.get(spec.all_fields[k].type).is_empty(v)}
