@@ -29,8 +29,20 @@ from urllib.parse import quote
 
 from flask import Flask, abort, jsonify, request
 from sqlalchemy import (
-    BigInteger, Column, Date, Engine, Index, Integer, MetaData, Numeric, Table, Text, create_engine, insert,
-    select, text,
+    BigInteger,
+    Column,
+    Date,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    Table,
+    Text,
+    create_engine,
+    insert,
+    select,
+    text,
 )
 from sqlalchemy.engine import make_url
 
@@ -51,8 +63,13 @@ ENTITY = {
     "title_field": "name",
     "fields": [
         {"key": "name", "type": "text", "label": {"en": "Name"}, "required": True},
-        {"key": "status", "type": "select", "label": {"en": "Status"}, "indexed": True,
-         "options": {"choices": [{"value": s, "label": {"en": s.title()}} for s in STATUSES]}},
+        {
+            "key": "status",
+            "type": "select",
+            "label": {"en": "Status"},
+            "indexed": True,
+            "options": {"choices": [{"value": s, "label": {"en": s.title()}} for s in STATUSES]},
+        },
         {"key": "amount", "type": "decimal", "label": {"en": "Amount"}, "options": {"scale": 2}},
         {"key": "qty", "type": "integer", "label": {"en": "Quantity"}},
         {"key": "due", "type": "date", "label": {"en": "Due"}},
@@ -64,14 +81,21 @@ ENTITY = {
 
 baseline_metadata = MetaData()
 baseline_items = Table(
-    "baseline_item", baseline_metadata,
+    "baseline_item",
+    baseline_metadata,
     Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
-    Column("created_by", BigInteger), Column("updated_by", BigInteger), Column("owner_id", BigInteger),
-    Column("version", Integer, nullable=False), Column("deleted_at", UtcDateTime()),
-    Column("name", Text), Column("status", Text), Column("amount", Numeric(18, 2)),
-    Column("qty", BigInteger), Column("due", Date),
+    Column("created_by", BigInteger),
+    Column("updated_by", BigInteger),
+    Column("owner_id", BigInteger),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", UtcDateTime()),
+    Column("name", Text),
+    Column("status", Text),
+    Column("amount", Numeric(18, 2)),
+    Column("qty", BigInteger),
+    Column("due", Date),
     Index("ix_baseline_item_status", "status"),
 )
 
@@ -83,18 +107,27 @@ def baseline_app(engine: Engine) -> Flask:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         digest = hashlib.sha256(token.encode()).hexdigest()
         with engine.connect() as conn:
-            found = conn.execute(select(api_tokens.c.user_id).where(
-                api_tokens.c.token_hash == digest, api_tokens.c.revoked_at.is_(None))).scalar()
+            found = conn.execute(
+                select(api_tokens.c.user_id).where(api_tokens.c.token_hash == digest, api_tokens.c.revoked_at.is_(None))
+            ).scalar()
         if found is None:
             abort(401)
         return int(found)
 
     def as_json(row: Any) -> dict[str, Any]:
-        return {"id": row.id, "name": row.name, "status": row.status,
-                "amount": None if row.amount is None else str(row.amount), "qty": row.qty,
-                "due": row.due.isoformat() if row.due else None, "_version": row.version,
-                "_created_at": row.created_at.isoformat(), "_updated_at": row.updated_at.isoformat(),
-                "_created_by": row.created_by, "_owner": row.owner_id}
+        return {
+            "id": row.id,
+            "name": row.name,
+            "status": row.status,
+            "amount": None if row.amount is None else str(row.amount),
+            "qty": row.qty,
+            "due": row.due.isoformat() if row.due else None,
+            "_version": row.version,
+            "_created_at": row.created_at.isoformat(),
+            "_updated_at": row.updated_at.isoformat(),
+            "_created_by": row.created_by,
+            "_owner": row.owner_id,
+        }
 
     @app.post("/items")
     def create() -> Any:
@@ -118,8 +151,19 @@ def baseline_app(engine: Engine) -> Flask:
         if errors:
             return {"error": {"code": "validation_failed", "details": errors}}, 422
         now = utcnow()
-        values = dict(name=body["name"], status=body["status"], amount=amount, qty=body.get("qty"), due=due,
-                      created_at=now, updated_at=now, created_by=uid, updated_by=uid, owner_id=uid, version=1)
+        values = dict(
+            name=body["name"],
+            status=body["status"],
+            amount=amount,
+            qty=body.get("qty"),
+            due=due,
+            created_at=now,
+            updated_at=now,
+            created_by=uid,
+            updated_by=uid,
+            owner_id=uid,
+            version=1,
+        )
         with engine.begin() as conn:
             new_id = conn.execute(insert(baseline_items).values(**values)).inserted_primary_key[0]
             row = conn.execute(select(baseline_items).where(baseline_items.c.id == new_id)).first()
@@ -129,8 +173,9 @@ def baseline_app(engine: Engine) -> Flask:
     def get(item_id: int) -> Any:
         user_id()
         with engine.connect() as conn:
-            row = conn.execute(select(baseline_items).where(
-                baseline_items.c.id == item_id, baseline_items.c.deleted_at.is_(None))).first()
+            row = conn.execute(
+                select(baseline_items).where(baseline_items.c.id == item_id, baseline_items.c.deleted_at.is_(None))
+            ).first()
         if row is None:
             abort(404)
         return jsonify(as_json(row))
@@ -140,11 +185,15 @@ def baseline_app(engine: Engine) -> Flask:
         user_id()
         status = request.args["status"]
         with engine.connect() as conn:
-            rows = conn.execute(select(baseline_items).where(
-                baseline_items.c.status == status, baseline_items.c.deleted_at.is_(None)
-            ).order_by(baseline_items.c.id).limit(51)).all()
-        return jsonify({"items": [as_json(r) for r in rows[:50]],
-                        "next_cursor": str(rows[-1].id) if len(rows) > 50 else None})
+            rows = conn.execute(
+                select(baseline_items)
+                .where(baseline_items.c.status == status, baseline_items.c.deleted_at.is_(None))
+                .order_by(baseline_items.c.id)
+                .limit(51)
+            ).all()
+        return jsonify(
+            {"items": [as_json(r) for r in rows[:50]], "next_cursor": str(rows[-1].id) if len(rows) > 50 else None}
+        )
 
     return app
 
@@ -153,9 +202,13 @@ def baseline_app(engine: Engine) -> Flask:
 
 
 def sample_row(rng: random.Random, i: int) -> dict[str, Any]:
-    return {"name": f"Item {i}", "status": rng.choice(STATUSES),
-            "amount": Decimal(rng.randrange(100, 10_000_000)) / 100, "qty": rng.randrange(1, 500),
-            "due": date(2026, 1, 1) + timedelta(days=rng.randrange(365))}
+    return {
+        "name": f"Item {i}",
+        "status": rng.choice(STATUSES),
+        "amount": Decimal(rng.randrange(100, 10_000_000)) / 100,
+        "qty": rng.randrange(1, 500),
+        "due": date(2026, 1, 1) + timedelta(days=rng.randrange(365)),
+    }
 
 
 def seed(engine: Engine, table: Table, rows: int, user: int) -> None:
@@ -217,8 +270,9 @@ def main() -> None:
 
 def run(url: str, folder: str, rows: int, runs: int) -> None:
     engine = make_engine(url)
-    runtime = Runtime(load_settings(env={"LOOMWORKS_INSTANCE": folder, "LOOMWORKS_SECRET_KEY": "bench"},
-                                    database_url=url), engine)
+    runtime = Runtime(
+        load_settings(env={"LOOMWORKS_INSTANCE": folder, "LOOMWORKS_SECRET_KEY": "bench"}, database_url=url), engine
+    )
     runtime.create_schema()
     with runtime.transaction(SYSTEM_ACTOR) as tx:
         user = users.create_user(tx.conn, "bench@example.com", None, roles=["admin"])
@@ -247,14 +301,20 @@ def run(url: str, folder: str, rows: int, runs: int) -> None:
 
     meta_id, base_id = ids_cycle(), ids_cycle()
     operations = {
-        "create": (lambda: check(meta_client.post("/api/records/bench_item", json=body, headers=headers), 201),
-                   lambda: check(base_client.post("/items", json=body, headers=headers), 201)),
-        "get by id": (lambda: check(meta_client.get(f"/api/records/bench_item/{meta_id()}", headers=headers), 200),
-                      lambda: check(base_client.get(f"/items/{base_id()}", headers=headers), 200)),
+        "create": (
+            lambda: check(meta_client.post("/api/records/bench_item", json=body, headers=headers), 201),
+            lambda: check(base_client.post("/items", json=body, headers=headers), 201),
+        ),
+        "get by id": (
+            lambda: check(meta_client.get(f"/api/records/bench_item/{meta_id()}", headers=headers), 200),
+            lambda: check(base_client.get(f"/items/{base_id()}", headers=headers), 200),
+        ),
         "list 50, filtered": (
-            lambda: check(meta_client.get(f"/api/records/bench_item?where={where}&limit=50&total=false",
-                                          headers=headers), 200),
-            lambda: check(base_client.get("/items?status=open", headers=headers), 200)),
+            lambda: check(
+                meta_client.get(f"/api/records/bench_item?where={where}&limit=50&total=false", headers=headers), 200
+            ),
+            lambda: check(base_client.get("/items?status=open", headers=headers), 200),
+        ),
     }
     print(f"database: {engine.dialect.name}, rows per table: {rows}, runs per operation: {runs}")
     print(f"{'operation':<22}{'metadata path':>16}{'hand-written':>16}{'ratio':>8}")
@@ -262,8 +322,10 @@ def run(url: str, folder: str, rows: int, runs: int) -> None:
         meta_s = timed(meta_op, runs)
         base_s = timed(base_op, runs)
         print(f"{name:<22}{meta_s * 1000:>13.3f} ms{base_s * 1000:>13.3f} ms{meta_s / base_s:>7.2f}x")
-    with_total = timed(lambda: check(meta_client.get(f"/api/records/bench_item?where={where}&limit=50",
-                                                     headers=headers), 200), max(20, runs // 5))
+    with_total = timed(
+        lambda: check(meta_client.get(f"/api/records/bench_item?where={where}&limit=50", headers=headers), 200),
+        max(20, runs // 5),
+    )
     print(f"(list with an exact total over {rows // len(STATUSES)} matches: {with_total * 1000:.3f} ms)")
     engine.dispose()
 

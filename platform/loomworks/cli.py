@@ -119,8 +119,9 @@ def token_create(email: str, name: str) -> None:
     click.echo(created["token"])
 
 
-def _ensure_user(runtime: Runtime, email: str, password: str | None, name: str, roles: list[str],
-                 *, reset: bool) -> dict[str, Any]:
+def _ensure_user(
+    runtime: Runtime, email: str, password: str | None, name: str, roles: list[str], *, reset: bool
+) -> dict[str, Any]:
     """Create the user if missing; with ``reset`` (demo) give it a fresh printed password."""
     with runtime.engine.begin() as conn:
         existing = conn.execute(

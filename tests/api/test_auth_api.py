@@ -18,9 +18,14 @@ def _login(anonymous: Api) -> dict[str, Any]:
 
 
 def test_every_api_path_needs_a_signed_in_user(anonymous: Api, admin_user: dict[str, Any]) -> None:
-    for method, path in [("GET", "/api/meta/entities"), ("POST", "/api/meta/entities"),
-                         ("GET", "/api/records/deal"), ("GET", "/api/auth/me"),
-                         ("GET", "/api/meta/revisions"), ("POST", "/api/files")]:
+    for method, path in [
+        ("GET", "/api/meta/entities"),
+        ("POST", "/api/meta/entities"),
+        ("GET", "/api/records/deal"),
+        ("GET", "/api/auth/me"),
+        ("GET", "/api/meta/revisions"),
+        ("POST", "/api/files"),
+    ]:
         status, body = anonymous.call(method, path)
         assert status == 401, (method, path)
         assert body["error"]["code"] == "unauthorized"
@@ -52,7 +57,11 @@ def test_login_gives_an_httponly_samesite_cookie_and_me(anonymous: Api, admin_us
 
 def test_session_writes_need_the_csrf_token(anonymous: Api, admin_user: dict[str, Any]) -> None:
     login = _login(anonymous)
-    entity = {"key": "note", "label": {"en": "Note"}, "fields": [{"key": "body", "type": "text", "label": {"en": "Body"}}]}
+    entity = {
+        "key": "note",
+        "label": {"en": "Note"},
+        "fields": [{"key": "body", "type": "text", "label": {"en": "Body"}}],
+    }
     status, body = anonymous.post("/api/meta/entities", entity)
     assert status == 403 and "X-CSRF-Token" in body["error"]["message"]
     status, body = anonymous.post("/api/meta/entities", entity, headers={"X-CSRF-Token": "guess"})

@@ -32,12 +32,20 @@ FUZZ_ENTITY = {
         {"key": "released", "type": "date", "label": {"en": "Released"}},
         {"key": "checked_at", "type": "datetime", "label": {"en": "Checked"}},
         {"key": "active", "type": "boolean", "label": {"en": "Active"}},
-        {"key": "kind", "type": "select", "label": {"en": "Kind"},
-         "options": {"choices": [{"value": "a", "label": {"en": "A"}}, {"value": "b", "label": {"en": "B"}}]}},
+        {
+            "key": "kind",
+            "type": "select",
+            "label": {"en": "Kind"},
+            "options": {"choices": [{"value": "a", "label": {"en": "A"}}, {"value": "b", "label": {"en": "B"}}]},
+        },
         {"key": "labels", "type": "tags", "label": {"en": "Labels"}},
         {"key": "parent", "type": "relation", "label": {"en": "Parent"}, "options": {"target": "gadget"}},
-        {"key": "parts", "type": "sub_table", "label": {"en": "Parts"},
-         "options": {"fields": [{"key": "part", "type": "text", "label": {"en": "Part"}}]}},
+        {
+            "key": "parts",
+            "type": "sub_table",
+            "label": {"en": "Parts"},
+            "options": {"fields": [{"key": "part", "type": "text", "label": {"en": "Part"}}]},
+        },
         {"key": "code", "type": "auto_number", "label": {"en": "Code"}, "options": {"pattern": "G-{000}"}},
     ],
 }
@@ -57,8 +65,13 @@ def test_no_server_errors(app: Flask, api: Api, admin_token: str) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                  derandomize=True, database=None)
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def no_500(case: Any) -> None:
             response = case.call(headers=headers)
             statuses[response.status_code] += 1

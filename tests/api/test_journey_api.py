@@ -25,8 +25,12 @@ COMPANY = {
     "title_field": "name",
     "fields": [
         {"key": "name", "type": "text", "label": L("Name", "名称"), "required": True},
-        {"key": "deal_total", "type": "rollup", "label": L("Deal total", "商机总额"),
-         "options": {"entity": "deal", "via": "company", "aggregate": "sum", "field": "amount"}},
+        {
+            "key": "deal_total",
+            "type": "rollup",
+            "label": L("Deal total", "商机总额"),
+            "options": {"entity": "deal", "via": "company", "aggregate": "sum", "field": "amount"},
+        },
     ],
 }
 
@@ -46,26 +50,55 @@ DEAL_FIELDS: list[dict[str, Any]] = [
     {"key": "close_date", "type": "date", "label": L("Close date", "成交日期")},
     {"key": "next_call", "type": "datetime", "label": L("Next call", "下次通话")},
     {"key": "hot", "type": "boolean", "label": L("Hot", "重点")},
-    {"key": "stage", "type": "select", "label": L("Stage", "阶段"), "options": {"choices": CHOICES},
-     "indexed": True},
-    {"key": "channels", "type": "multi_select", "label": L("Channels", "渠道"),
-     "options": {"choices": [{"value": "web", "label": L("Web", "网站")},
-                             {"value": "phone", "label": L("Phone", "电话")}]}},
+    {"key": "stage", "type": "select", "label": L("Stage", "阶段"), "options": {"choices": CHOICES}, "indexed": True},
+    {
+        "key": "channels",
+        "type": "multi_select",
+        "label": L("Channels", "渠道"),
+        "options": {
+            "choices": [{"value": "web", "label": L("Web", "网站")}, {"value": "phone", "label": L("Phone", "电话")}]
+        },
+    },
     {"key": "tags", "type": "tags", "label": L("Tags", "标签")},
     {"key": "rep", "type": "user", "label": L("Rep", "销售")},
-    {"key": "company", "type": "relation", "label": L("Company", "公司"),
-     "options": {"target": "company", "on_delete": "restrict"}},
-    {"key": "lines", "type": "sub_table", "label": L("Lines", "明细"), "options": {"fields": [
-        {"key": "item", "type": "text", "label": L("Item", "品名")},
-        {"key": "qty", "type": "integer", "label": L("Qty", "数量")},
-    ]}},
-    {"key": "number", "type": "auto_number", "label": L("Number", "编号"),
-     "options": {"pattern": "DEAL-{YYYY}-{0000}"}},
-    {"key": "weighted", "type": "formula", "label": L("Weighted", "加权金额"),
-     "options": {"expression": {"*": [{"var": "amount"}, {"/": [{"var": "probability"}, 100]}]},
-                 "result_type": "number"}},
-    {"key": "line_count", "type": "rollup", "label": L("Line count", "明细数"),
-     "options": {"sub_table": "lines", "aggregate": "count"}},
+    {
+        "key": "company",
+        "type": "relation",
+        "label": L("Company", "公司"),
+        "options": {"target": "company", "on_delete": "restrict"},
+    },
+    {
+        "key": "lines",
+        "type": "sub_table",
+        "label": L("Lines", "明细"),
+        "options": {
+            "fields": [
+                {"key": "item", "type": "text", "label": L("Item", "品名")},
+                {"key": "qty", "type": "integer", "label": L("Qty", "数量")},
+            ]
+        },
+    },
+    {
+        "key": "number",
+        "type": "auto_number",
+        "label": L("Number", "编号"),
+        "options": {"pattern": "DEAL-{YYYY}-{0000}"},
+    },
+    {
+        "key": "weighted",
+        "type": "formula",
+        "label": L("Weighted", "加权金额"),
+        "options": {
+            "expression": {"*": [{"var": "amount"}, {"/": [{"var": "probability"}, 100]}]},
+            "result_type": "number",
+        },
+    },
+    {
+        "key": "line_count",
+        "type": "rollup",
+        "label": L("Line count", "明细数"),
+        "options": {"sub_table": "lines", "aggregate": "count"},
+    },
     {"key": "created", "type": "created_at", "label": L("Created", "创建时间")},
     {"key": "updated", "type": "updated_at", "label": L("Updated", "更新时间")},
     {"key": "creator", "type": "created_by", "label": L("Creator", "创建人")},
@@ -85,26 +118,47 @@ def _where(rule: Any) -> str:
 def test_full_journey_through_http(api: Api, admin_user: dict[str, Any]) -> None:
     status, body = api.post("/api/meta/entities", COMPANY | {"fields": COMPANY["fields"][:1]})
     assert status == 201, body
-    status, body = api.post("/api/meta/entities", {"key": "deal", "label": L("Deal", "商机"),
-                                                   "title_field": "name", "fields": DEAL_FIELDS})
+    status, body = api.post(
+        "/api/meta/entities", {"key": "deal", "label": L("Deal", "商机"), "title_field": "name", "fields": DEAL_FIELDS}
+    )
     assert status == 201, body
     status, body = api.post("/api/meta/entities/company/fields", COMPANY["fields"][1])
     assert status == 201, body
 
     status, acme = api.post("/api/records/company", {"name": "Acme 有限公司"})
     assert status == 201
-    status, upload = api.call("POST", "/api/files", data={"file": (io.BytesIO(b"%PDF-1.4"), "offer.pdf")},
-                              content_type="multipart/form-data")
+    status, upload = api.call(
+        "POST", "/api/files", data={"file": (io.BytesIO(b"%PDF-1.4"), "offer.pdf")}, content_type="multipart/form-data"
+    )
     assert status == 201 and upload["size"] == 8
 
-    status, deal = api.post("/api/records/deal", {
-        "name": "Big one", "notes": "line 1\nline 2", "pitch": "<p>Hi<script>x</script></p>",
-        "contact_email": "Buyer@Example.com", "phone": "+86 10 1234 5678", "website": "https://example.com",
-        "seats": 12, "discount": 0.15, "amount": 1000.5, "probability": 40, "stars": 4, "effort": 90,
-        "close_date": "2026-03-31", "next_call": "2026-03-01T09:30:00+08:00", "hot": True, "stage": "new",
-        "channels": ["web"], "tags": ["vip"], "rep": admin_user["id"], "company": acme["id"],
-        "lines": [{"item": "License", "qty": 12}, {"item": "Support", "qty": 1}], "files": [upload["id"]],
-    })
+    status, deal = api.post(
+        "/api/records/deal",
+        {
+            "name": "Big one",
+            "notes": "line 1\nline 2",
+            "pitch": "<p>Hi<script>x</script></p>",
+            "contact_email": "Buyer@Example.com",
+            "phone": "+86 10 1234 5678",
+            "website": "https://example.com",
+            "seats": 12,
+            "discount": 0.15,
+            "amount": 1000.5,
+            "probability": 40,
+            "stars": 4,
+            "effort": 90,
+            "close_date": "2026-03-31",
+            "next_call": "2026-03-01T09:30:00+08:00",
+            "hot": True,
+            "stage": "new",
+            "channels": ["web"],
+            "tags": ["vip"],
+            "rep": admin_user["id"],
+            "company": acme["id"],
+            "lines": [{"item": "License", "qty": 12}, {"item": "Support", "qty": 1}],
+            "files": [upload["id"]],
+        },
+    )
     assert status == 201, deal
     assert deal["number"].startswith("DEAL-") and deal["number"].endswith("-0001")
     assert deal["weighted"] == 400.2

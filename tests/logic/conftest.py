@@ -24,6 +24,4 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for name, (passed, total) in _collected.items():
         terminalreporter.write_line(f"{name:<{width}}  {passed}/{total}")
     compat = [v for k, v in _collected.items() if k != "tests.json"]
-    terminalreporter.write_line(
-        f"{'compat TOTAL':<{width}}  {sum(p for p, _ in compat)}/{sum(t for _, t in compat)}"
-    )
+    terminalreporter.write_line(f"{'compat TOTAL':<{width}}  {sum(p for p, _ in compat)}/{sum(t for _, t in compat)}")

@@ -15,9 +15,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -149,9 +149,7 @@ def load_compat(path: Path, name: str) -> list[Case]:
     cases = []
     for entry in (e for e in entries if isinstance(e, dict)):
         error = entry.get("error", _NO_ERROR)
-        cases.append(
-            Case(name, len(cases), entry["rule"], entry.get("data"), entry.get("result"), error)
-        )
+        cases.append(Case(name, len(cases), entry["rule"], entry.get("data"), entry.get("result"), error))
     return cases
 
 
@@ -232,8 +230,9 @@ def test_compat_suites_meet_their_floors(
 
     _report(counts, (official_passed, len(official)), capsys)
     # Carried to the controller even under pytest-xdist; tests/logic/conftest.py prints it.
-    record_property(COUNTS_PROPERTY, {"tests.json": [official_passed, len(official)],
-                                      **{k: list(v) for k, v in counts.items()}})
+    record_property(
+        COUNTS_PROPERTY, {"tests.json": [official_passed, len(official)], **{k: list(v) for k, v in counts.items()}}
+    )
 
     assert not failures[MANDATORY_COMPAT], failures[MANDATORY_COMPAT]
     below = {
@@ -245,9 +244,7 @@ def test_compat_suites_meet_their_floors(
     assert set(FLOORS) <= set(counts), f"suites gone missing: {set(FLOORS) - set(counts)}"
 
 
-def _report(
-    counts: dict[str, tuple[int, int]], official: tuple[int, int], capsys: pytest.CaptureFixture[str]
-) -> None:
+def _report(counts: dict[str, tuple[int, int]], official: tuple[int, int], capsys: pytest.CaptureFixture[str]) -> None:
     """Print the per-suite counts past pytest's capture (when running without xdist)."""
     width = max(map(len, counts))
     passed = sum(p for p, _ in counts.values())

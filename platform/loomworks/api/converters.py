@@ -10,7 +10,7 @@ MAX_ID_DIGITS = 18  # fits a signed 64-bit integer
 class IdConverter(BaseConverter):
     """A positive integer id of at most 18 digits; anything else does not match (404)."""
 
-    regex = r"[1-9][0-9]{0,%d}" % (MAX_ID_DIGITS - 1)
+    regex = rf"[1-9][0-9]{{0,{MAX_ID_DIGITS - 1}}}"
 
     def to_python(self, value: str) -> int:
         return int(value)

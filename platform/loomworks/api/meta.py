@@ -17,7 +17,7 @@ bp = Blueprint("meta", __name__, url_prefix="/api/meta")
 
 @bp.get("/field-types")
 def field_types() -> Any:
-    return {"items": [FIELD_TYPES.get(key).describe() for key in FIELD_TYPES.keys()]}
+    return {"items": [FIELD_TYPES.get(key).describe() for key in FIELD_TYPES]}
 
 
 @bp.get("/entities")

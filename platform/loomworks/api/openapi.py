@@ -124,8 +124,15 @@ def _schema_name(key: str) -> str:
 # --- paths -----------------------------------------------------------------------------------
 
 
-def _op(summary: str, *, params: list[Any] | None = None, body: Any = None, ok: int = 200,
-        result: Any = None, errors: tuple[int, ...] = (400, 401, 404)) -> dict[str, Any]:
+def _op(
+    summary: str,
+    *,
+    params: list[Any] | None = None,
+    body: Any = None,
+    ok: int = 200,
+    result: Any = None,
+    errors: tuple[int, ...] = (400, 401, 404),
+) -> dict[str, Any]:
     operation: dict[str, Any] = {"summary": summary, "responses": {}}
     if params:
         operation["parameters"] = params
@@ -164,14 +171,20 @@ def _auth_paths() -> dict[str, Any]:
     }
     return {
         "/api/health": {"get": {**_op("Database and worker status", errors=()), "security": []}},
-        "/api/auth/login": {"post": {**_op("Sign in", body=credentials, result=OBJECT, errors=(400, 401, 422)),
-                                      "security": []}},
+        "/api/auth/login": {
+            "post": {**_op("Sign in", body=credentials, result=OBJECT, errors=(400, 401, 422)), "security": []}
+        },
         "/api/auth/logout": {"post": _op("Sign out and end the session", result=OBJECT, errors=(401,))},
         "/api/auth/me": {"get": _op("The signed-in user and CSRF token", result=OBJECT, errors=(401,))},
         "/api/auth/tokens": {
             "get": _op("My API tokens", result=OBJECT, errors=(401,)),
-            "post": _op("Create an API token (shown once)", body={"type": "object", "properties": {
-                "name": {"type": "string"}}}, ok=201, result=OBJECT, errors=(400, 401, 422)),
+            "post": _op(
+                "Create an API token (shown once)",
+                body={"type": "object", "properties": {"name": {"type": "string"}}},
+                ok=201,
+                result=OBJECT,
+                errors=(400, 401, 422),
+            ),
         },
         "/api/auth/tokens/{token_id}": {
             "delete": _op("Revoke a token", params=[_path_param("token_id", ID_SCHEMA)], ok=204),
@@ -195,8 +208,12 @@ def _meta_paths() -> dict[str, Any]:
         "/api/meta/entities/{entity}": {
             "get": _op("One entity definition", params=[entity], result=OBJECT),
             "patch": _op("Change an entity", params=[entity, CONFIRM], body=OBJECT, result=OBJECT, errors=change),
-            "delete": _op("Delete (recoverable) or purge an entity", params=[entity, purge], result=OBJECT,
-                          errors=(400, 401, 403, 404, 409)),
+            "delete": _op(
+                "Delete (recoverable) or purge an entity",
+                params=[entity, purge],
+                result=OBJECT,
+                errors=(400, 401, 403, 404, 409),
+            ),
         },
         "/api/meta/entities/{entity}/restore": {
             "post": _op("Restore a deleted entity", params=[entity], result=OBJECT, errors=change),
@@ -205,31 +222,49 @@ def _meta_paths() -> dict[str, Any]:
             "get": _op("JSON Schema (2020-12) of a record", params=[entity], result=OBJECT),
         },
         "/api/meta/entities/{entity}/fields": {
-            "post": _op("Add a field", params=[entity], body={"$ref": "#/components/schemas/EntityDefinition/$defs/field"},
-                        ok=201, result=OBJECT, errors=change),
+            "post": _op(
+                "Add a field",
+                params=[entity],
+                body={"$ref": "#/components/schemas/EntityDefinition/$defs/field"},
+                ok=201,
+                result=OBJECT,
+                errors=change,
+            ),
         },
         "/api/meta/entities/{entity}/fields/{field}": {
             "patch": _op("Change a field", params=[entity, field, CONFIRM], body=OBJECT, result=OBJECT, errors=change),
-            "delete": _op("Remove (data kept) or purge a field", params=[entity, field, purge], result=OBJECT,
-                          errors=change),
+            "delete": _op(
+                "Remove (data kept) or purge a field", params=[entity, field, purge], result=OBJECT, errors=change
+            ),
         },
         "/api/meta/entities/{entity}/fields/{field}/restore": {
-            "post": _op("Restore a removed field with its data", params=[entity, field], result=OBJECT,
-                        errors=change),
+            "post": _op("Restore a removed field with its data", params=[entity, field], result=OBJECT, errors=change),
         },
         "/api/meta/revisions": {
-            "get": _op("Definition revisions, newest first", params=[
-                _query("kind", {"type": "string"}), _query("key", {"type": "string"}),
-                _query("limit", {"type": "integer", "minimum": 1, "maximum": 500})], result=OBJECT),
+            "get": _op(
+                "Definition revisions, newest first",
+                params=[
+                    _query("kind", {"type": "string"}),
+                    _query("key", {"type": "string"}),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}),
+                ],
+                result=OBJECT,
+            ),
         },
         "/api/meta/revisions/{revision_id}": {
             "get": _op("One revision with before and after", params=[revision], result=OBJECT),
         },
         "/api/meta/revisions/{revision_id}/revert": {
-            "post": _op("Revert a definition to before (or after) a revision", params=[revision],
-                        body={"type": "object", "properties": {"to": {"enum": ["before", "after"]},
-                                                               "confirm": {"type": "boolean"}}},
-                        result=OBJECT, errors=change),
+            "post": _op(
+                "Revert a definition to before (or after) a revision",
+                params=[revision],
+                body={
+                    "type": "object",
+                    "properties": {"to": {"enum": ["before", "after"]}, "confirm": {"type": "boolean"}},
+                },
+                result=OBJECT,
+                errors=change,
+            ),
         },
         "/api/files": {"post": _op("Upload a file (multipart field 'file')", ok=201, result=OBJECT)},
         "/api/files/{file_id}": {"get": _op("Download a file", params=[_path_param("file_id")])},
@@ -264,25 +299,42 @@ def _record_paths(entity: str, record: str, write: str, *, generic: bool) -> dic
     return {
         base: {
             "get": _op(f"List {entity} records", params=scope + list_params, result=page),
-            "post": _op(f"Create a {entity} record", params=scope,
-                        body={"$ref": f"#/components/schemas/{write.removesuffix('Write')}Create"},
-                        ok=201, result=record_ref, errors=change),
+            "post": _op(
+                f"Create a {entity} record",
+                params=scope,
+                body={"$ref": f"#/components/schemas/{write.removesuffix('Write')}Create"},
+                ok=201,
+                result=record_ref,
+                errors=change,
+            ),
         },
         f"{base}/aggregate": {
-            "get": _op(f"Group and total {entity} records", params=scope + [
-                _query("group_by", {"type": "string"}, "up to two fields; dates as field:bucket"),
-                _query("metrics", {"type": "string"}, "count, sum:f, avg:f, min:f, max:f"),
-                _query("where", {"type": "string"})], result=OBJECT),
+            "get": _op(
+                f"Group and total {entity} records",
+                params=scope
+                + [
+                    _query("group_by", {"type": "string"}, "up to two fields; dates as field:bucket"),
+                    _query("metrics", {"type": "string"}, "count, sum:f, avg:f, min:f, max:f"),
+                    _query("where", {"type": "string"}),
+                ],
+                result=OBJECT,
+            ),
         },
         f"{base}/{{id}}": {
             "get": _op(f"One {entity} record", params=[*scope, record_id], result=record_ref),
-            "patch": _op(f"Change a {entity} record (send _version or If-Match)", params=[*scope, record_id],
-                         body=write_ref, result=record_ref, errors=change),
+            "patch": _op(
+                f"Change a {entity} record (send _version or If-Match)",
+                params=[*scope, record_id],
+                body=write_ref,
+                result=record_ref,
+                errors=change,
+            ),
             "delete": _op(f"Delete a {entity} record (soft)", params=[*scope, record_id], ok=204, errors=change),
         },
         f"{base}/{{id}}/restore": {
-            "post": _op(f"Restore a deleted {entity} record", params=[*scope, record_id], result=record_ref,
-                        errors=change),
+            "post": _op(
+                f"Restore a deleted {entity} record", params=[*scope, record_id], result=record_ref, errors=change
+            ),
         },
         f"{base}/{{id}}/history": {
             "get": _op(f"Field-level history of a {entity} record", params=[*scope, record_id], result=OBJECT),

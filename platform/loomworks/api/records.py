@@ -10,8 +10,8 @@ from ..errors import BadRequest, NotFound, field_error
 from ..records import aggregate as aggregation
 from ..records import service
 from ..records.query import ListParams, list_records
-from .converters import MAX_ID_DIGITS
 from .context import bool_param, int_param, json_body, json_param, list_param, transaction
+from .converters import MAX_ID_DIGITS
 
 bp = Blueprint("records", __name__, url_prefix="/api/records")
 
@@ -78,7 +78,6 @@ def restore(entity: str, record_id: str) -> Any:
 def history(entity: str, record_id: str) -> Any:
     with transaction() as tx:
         return {"items": service.record_history(tx, entity, _id(entity, record_id))}
-
 
 
 def _id(entity: str, raw: str) -> int:

@@ -17,8 +17,8 @@ from flask import Flask, g, request, session
 from flask_login import LoginManager, UserMixin, current_user
 
 from ..auth.users import actor_for, get_user, token_needs_touch, touch_token, user_for_token
-from ..core.db import write_connection
 from ..core.context import Actor
+from ..core.db import write_connection
 from ..errors import Forbidden, NotFound, Unauthorized
 from .context import runtime
 

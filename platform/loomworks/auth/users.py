@@ -154,15 +154,19 @@ def create_token(conn: Connection, user_id: int, name: str) -> dict[str, Any]:
 
 def user_for_token(conn: Connection, token: str) -> dict[str, Any] | None:
     """The active user owning a live token, plus ``token_id`` and ``token_last_used_at``."""
-    row = conn.execute(
-        select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at.label("token_last_used_at"))
-        .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(
-            api_tokens.c.token_hash == _digest(token),
-            api_tokens.c.revoked_at.is_(None),
-            users.c.active.is_(True),
+    row = (
+        conn.execute(
+            select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at.label("token_last_used_at"))
+            .join(api_tokens, api_tokens.c.user_id == users.c.id)
+            .where(
+                api_tokens.c.token_hash == _digest(token),
+                api_tokens.c.revoked_at.is_(None),
+                users.c.active.is_(True),
+            )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
@@ -181,14 +185,18 @@ def touch_token(conn: Connection, token_id: int) -> None:
 
 def list_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.prefix, api_tokens.c.created_at,
-               api_tokens.c.last_used_at)
+        select(
+            api_tokens.c.id, api_tokens.c.name, api_tokens.c.prefix, api_tokens.c.created_at, api_tokens.c.last_used_at
+        )
         .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
         .order_by(api_tokens.c.id)
     ).mappings()
     return [
-        {**dict(r), "created_at": r["created_at"].isoformat(),
-         "last_used_at": r["last_used_at"].isoformat() if r["last_used_at"] else None}
+        {
+            **dict(r),
+            "created_at": r["created_at"].isoformat(),
+            "last_used_at": r["last_used_at"].isoformat() if r["last_used_at"] else None,
+        }
         for r in rows
     ]
 

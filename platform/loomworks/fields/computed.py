@@ -92,9 +92,8 @@ class FormulaType(FieldType):
         return int(spec.options.get("scale", DEFAULT_FORMULA_SCALE))
 
     def column_type(self, spec: FieldSpec) -> TypeEngine[Any]:
-        return {"number": Float(), "text": Text(), "boolean": Boolean(), "date": Date()}[
-            self.result_type(spec)
-        ]
+        types: dict[str, TypeEngine[Any]] = {"number": Float(), "text": Text(), "boolean": Boolean(), "date": Date()}
+        return types[self.result_type(spec)]
 
     def value_schema(self, spec: FieldSpec) -> dict[str, Any]:
         json_type = {"number": "number", "text": "string", "boolean": "boolean", "date": "string"}

@@ -31,5 +31,6 @@ for _builtin in (
 ):
     register(_builtin)
 
+
 def type_of(spec: FieldSpec) -> FieldType:
     return FIELD_TYPES.get(spec.type)

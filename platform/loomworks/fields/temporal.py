@@ -58,7 +58,8 @@ def loose_parse(text: str, fmt: str | None = None) -> datetime:
     try:
         if fmt:
             return datetime.strptime(text.strip(), fmt)
-        return date_parser.parse(text.strip())
+        parsed: datetime = date_parser.parse(text.strip())
+        return parsed
     except (ValueError, OverflowError):
         raise ValueError_(f"cannot read {text!r} as a date") from None
 

@@ -164,9 +164,7 @@ def _filter(args: list[Any], ctx: Context) -> list[Any]:
     body = _body(args, ctx)
     if items is None:
         return []
-    return [
-        item for i, item in enumerate(items) if truthy(ctx.eval(body, ctx.scope.iteration(i, item)))
-    ]
+    return [item for i, item in enumerate(items) if truthy(ctx.eval(body, ctx.scope.iteration(i, item)))]
 
 
 @_op("reduce", form=ArgForm.LIST, summary="Fold with {current, accumulator}; optional initial.")
@@ -192,10 +190,7 @@ def _any_item(args: list[Any], ctx: Context, wanted: bool) -> bool | None:
     items = _items(args, ctx, null_is_empty=False)
     if not items:
         return None
-    return any(
-        truthy(ctx.eval(args[1], ctx.scope.iteration(i, item))) is wanted
-        for i, item in enumerate(items)
-    )
+    return any(truthy(ctx.eval(args[1], ctx.scope.iteration(i, item))) is wanted for i, item in enumerate(items))
 
 
 @_op("all", form=ArgForm.LIST, summary="Whether the rule is truthy for every item ([] is false).")

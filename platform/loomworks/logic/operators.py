@@ -118,9 +118,7 @@ class Operator:
 class Define(Protocol):
     """The decorator :func:`collect` returns: ``@define("if", "?:", form=..., summary=...)``."""
 
-    def __call__(
-        self, *names: str, form: ArgForm, summary: str
-    ) -> Callable[[OperatorFn], OperatorFn]: ...
+    def __call__(self, *names: str, form: ArgForm, summary: str) -> Callable[[OperatorFn], OperatorFn]: ...
 
 
 def collect(target: list[Operator]) -> Define:

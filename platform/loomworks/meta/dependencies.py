@@ -22,8 +22,12 @@ def rollup_source_problems(owner_key: str, rollup_options: dict[str, object], so
     problems = []
     via = source.live_fields.get(str(rollup_options.get("via")))
     via_type = FIELD_TYPES.get(via.type) if via else None
-    if via is None or not isinstance(via_type, RelationType) or via_type.is_many(via) \
-            or via_type.target(via) != owner_key:
+    if (
+        via is None
+        or not isinstance(via_type, RelationType)
+        or via_type.is_many(via)
+        or via_type.target(via) != owner_key
+    ):
         problems.append(f"{source.key}.{rollup_options.get('via')} must be a single relation to {owner_key}")
     if rollup_options.get("aggregate") != "count":
         measured = source.live_fields.get(str(rollup_options.get("field")))
@@ -58,9 +62,7 @@ def check_dependent_rollups(new: EntitySpec, specs: dict[str, EntitySpec]) -> No
                 for problem in rollup_source_problems(other.key, fspec.options, new):
                     broken.append(field_error(f"{other.key}.{fspec.key}", problem))
     if broken:
-        raise Conflict(
-            f"rollups of other entities depend on {new.key}; change or remove them first", broken
-        )
+        raise Conflict(f"rollups of other entities depend on {new.key}; change or remove them first", broken)
 
 
 def _numeric(type_key: str, options: dict[str, object]) -> bool:

@@ -140,7 +140,12 @@ def purge_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
     migrate.purge_field(tx.conn, spec, spec.all_fields[field_key])
     doc["fields"] = [f for f in doc["fields"] if f["key"] != field_key]
     stored = store.save_definition(
-        tx.conn, KIND, key, doc, author_id=tx.actor.id, action="purge_field",
+        tx.conn,
+        KIND,
+        key,
+        doc,
+        author_id=tx.actor.id,
+        action="purge_field",
         ddl_report={"purged_field": field_key},
     )
     return _describe(stored)
@@ -212,7 +217,9 @@ def revert(tx: Tx, revision_id: int, to: str = "before", confirm: bool = False) 
 # --- the one path ----------------------------------------------------------------------------
 
 
-def _apply(tx: Tx, current: store.StoredDefinition | None, doc: dict[str, Any], *, action: str, confirm: bool) -> dict[str, Any]:
+def _apply(
+    tx: Tx, current: store.StoredDefinition | None, doc: dict[str, Any], *, action: str, confirm: bool
+) -> dict[str, Any]:
     cache = tx.runtime.entities
     specs = cache.specs(tx.conn)
     validate_entity(doc, lambda key: key in specs and not cache.is_deleted(key))

@@ -55,9 +55,9 @@ class StoredDefinition:
 
 
 def get_definition(conn: Connection, kind: str, key: str) -> StoredDefinition | None:
-    row = conn.execute(
-        select(definitions).where(definitions.c.kind == kind, definitions.c.key == key)
-    ).mappings().first()
+    row = (
+        conn.execute(select(definitions).where(definitions.c.kind == kind, definitions.c.key == key)).mappings().first()
+    )
     return StoredDefinition.from_row(row) if row else None
 
 
@@ -88,8 +88,14 @@ def save_definition(
     if current is None:
         conn.execute(
             insert(definitions).values(
-                kind=kind, key=key, base=None, custom=doc, version=1,
-                created_at=now, updated_at=now, updated_by=author_id,
+                kind=kind,
+                key=key,
+                base=None,
+                custom=doc,
+                version=1,
+                created_at=now,
+                updated_at=now,
+                updated_by=author_id,
             )
         )
         version = 1
@@ -103,16 +109,20 @@ def save_definition(
         }
         if deleted is not None:
             values["deleted_at"] = now if deleted else None
-        conn.execute(
-            update(definitions)
-            .where(definitions.c.kind == kind, definitions.c.key == key)
-            .values(**values)
-        )
+        conn.execute(update(definitions).where(definitions.c.kind == kind, definitions.c.key == key).values(**values))
     conn.execute(
         insert(revisions).values(
-            kind=kind, key=key, version=version, action=action, layer="custom",
-            before=before, after=doc, diff=diff(before or {}, doc), ddl=ddl_report or None,
-            author_id=author_id, created_at=now,
+            kind=kind,
+            key=key,
+            version=version,
+            action=action,
+            layer="custom",
+            before=before,
+            after=doc,
+            diff=diff(before or {}, doc),
+            ddl=ddl_report or None,
+            author_id=author_id,
+            created_at=now,
         )
     )
     bump_generation(conn)
@@ -129,9 +139,16 @@ def delete_definition_row(conn: Connection, kind: str, key: str, author_id: int 
     conn.execute(definitions.delete().where(definitions.c.kind == kind, definitions.c.key == key))
     conn.execute(
         insert(revisions).values(
-            kind=kind, key=key, version=current.version + 1, action="purge", layer="custom",
-            before=current.effective, after=None, diff=diff(current.effective, {}),
-            author_id=author_id, created_at=utcnow(),
+            kind=kind,
+            key=key,
+            version=current.version + 1,
+            action="purge",
+            layer="custom",
+            before=current.effective,
+            after=None,
+            diff=diff(current.effective, {}),
+            author_id=author_id,
+            created_at=utcnow(),
         )
     )
     bump_generation(conn)

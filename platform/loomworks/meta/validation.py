@@ -71,10 +71,10 @@ def _path(prefix: str, error: SchemaError, name: str | None = None) -> str | Non
 
 def _message(error: SchemaError) -> str:
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown property")
+        return str(error.message).replace("Additional properties are not allowed", "unknown property")
     if error.validator == "pattern" and isinstance(error.instance, str):
         return f"{error.instance[:80]!r} does not match {error.validator_value}"
-    return error.message[:300]
+    return str(error.message)[:300]
 
 
 def validate_entity(doc: Any, entity_exists: Callable[[str], bool]) -> None:
@@ -147,16 +147,22 @@ def _default_errors(spec: FieldSpec, path: str) -> Iterable[ErrorDetail]:
         yield field_error(f"{path}.default", f"default {exc}")
 
 
-def _relation_checks(spec: FieldSpec, path: str, doc: dict[str, Any], _s: Any, exists: Callable[[str], bool]) -> Iterable[ErrorDetail]:
+def _relation_checks(
+    spec: FieldSpec, path: str, doc: dict[str, Any], _s: Any, exists: Callable[[str], bool]
+) -> Iterable[ErrorDetail]:
     target = spec.options["target"]
     if target != doc["key"] and not exists(target):
         yield field_error(f"{path}.options.target", f"entity {target!r} does not exist")
 
 
-def _sub_table_checks(spec: FieldSpec, path: str, doc: dict[str, Any], _s: Any, exists: Callable[[str], bool]) -> Iterable[ErrorDetail]:
+def _sub_table_checks(
+    spec: FieldSpec, path: str, doc: dict[str, Any], _s: Any, exists: Callable[[str], bool]
+) -> Iterable[ErrorDetail]:
     children = [FieldSpec.from_json(f) for f in spec.options["fields"]]
     child_path = f"{path}.options.fields"
-    problems = schema_errors(meta_validator("entity"), {"key": "x", "label": {"en": "x"}, "fields": spec.options["fields"]})
+    problems = schema_errors(
+        meta_validator("entity"), {"key": "x", "label": {"en": "x"}, "fields": spec.options["fields"]}
+    )
     if problems:
         yield from (field_error(f"{path}.options.{d.field}", d.message) for d in problems)
         return
@@ -169,7 +175,9 @@ def _sub_table_checks(spec: FieldSpec, path: str, doc: dict[str, Any], _s: Any, 
         yield from _field_errors(child, f"{child_path}.{index}", doc, by_key, exists)
 
 
-def _formula_checks(spec: FieldSpec, path: str, doc: dict[str, Any], siblings: dict[str, FieldSpec], _e: Any) -> Iterable[ErrorDetail]:
+def _formula_checks(
+    spec: FieldSpec, path: str, doc: dict[str, Any], siblings: dict[str, FieldSpec], _e: Any
+) -> Iterable[ErrorDetail]:
     for operator in _operators(spec.options["expression"]):
         if operator not in OPERATORS:
             yield field_error(f"{path}.options.expression", f"unknown operator {operator!r}")
@@ -179,7 +187,9 @@ def _formula_checks(spec: FieldSpec, path: str, doc: dict[str, Any], siblings: d
             yield field_error(f"{path}.options.expression", f"unknown field {root!r}")
 
 
-def _rollup_checks(spec: FieldSpec, path: str, doc: dict[str, Any], siblings: dict[str, FieldSpec], exists: Callable[[str], bool]) -> Iterable[ErrorDetail]:
+def _rollup_checks(
+    spec: FieldSpec, path: str, doc: dict[str, Any], siblings: dict[str, FieldSpec], exists: Callable[[str], bool]
+) -> Iterable[ErrorDetail]:
     options = spec.options
     if options["aggregate"] != "count" and "field" not in options:
         yield field_error(f"{path}.options.field", f"{options['aggregate']} needs a field")

@@ -70,12 +70,17 @@ def _grouping(spec: EntitySpec, table: Any, item: str, dialect: str) -> Grouping
     kind = ftype.kind(fspec)
     column_name = ftype.system_column(fspec) or (fspec.key if ftype.stores_column(fspec) else None)
     if kind is None or kind == "json_list" or column_name is None:
-        raise BadRequest(f"cannot group by {name!r}", [field_error("group_by", f"{fspec.type} fields cannot be grouped")])
+        raise BadRequest(
+            f"cannot group by {name!r}", [field_error("group_by", f"{fspec.type} fields cannot be grouped")]
+        )
     column = table.c[column_name]
     if kind in ("date", "datetime"):
         bucket = bucket or "day"
         if bucket not in BUCKETS:
-            raise BadRequest(f"unknown bucket {bucket[:20]!r}", [field_error("group_by", f"bucket must be one of {', '.join(BUCKETS)}")])
+            raise BadRequest(
+                f"unknown bucket {bucket[:20]!r}",
+                [field_error("group_by", f"bucket must be one of {', '.join(BUCKETS)}")],
+            )
         return Grouping(name, bucket, _bucket(column, bucket, dialect))
     if bucket:
         raise BadRequest(f"{name!r} is not a date", [field_error("group_by", "only date fields take a bucket")])
@@ -84,7 +89,13 @@ def _grouping(spec: EntitySpec, table: Any, item: str, dialect: str) -> Grouping
 
 def _bucket(column: Any, bucket: str, dialect: str) -> Any:
     if dialect == "postgresql":
-        pattern = {"day": "YYYY-MM-DD", "week": 'IYYY-"W"IW', "month": "YYYY-MM", "quarter": 'YYYY-"Q"Q', "year": "YYYY"}
+        pattern = {
+            "day": "YYYY-MM-DD",
+            "week": 'IYYY-"W"IW',
+            "month": "YYYY-MM",
+            "quarter": 'YYYY-"Q"Q',
+            "year": "YYYY",
+        }
         return func.to_char(column, pattern[bucket])
     if bucket == "quarter":
         month = cast(func.strftime("%m", column), Integer)

@@ -49,7 +49,9 @@ def coerce_children(fspec: FieldSpec, rows: list[dict[str, Any]]) -> tuple[list[
     return coerced, errors
 
 
-def write_children(conn: Connection, tables: EntityTables, fspec: FieldSpec, parent_id: Any, rows: list[dict[str, Any]]) -> list[ErrorDetail]:
+def write_children(
+    conn: Connection, tables: EntityTables, fspec: FieldSpec, parent_id: Any, rows: list[dict[str, Any]]
+) -> list[ErrorDetail]:
     table = tables.children[fspec.key]
     existing = {r[0] for r in conn.execute(select(table.c.id).where(table.c.parent_id == parent_id))}
     kept: set[Any] = set()
@@ -72,7 +74,9 @@ def write_children(conn: Connection, tables: EntityTables, fspec: FieldSpec, par
     return errors
 
 
-def write_links(conn: Connection, tables: EntityTables, fspec: FieldSpec, source_id: Any, target_ids: list[Any]) -> None:
+def write_links(
+    conn: Connection, tables: EntityTables, fspec: FieldSpec, source_id: Any, target_ids: list[Any]
+) -> None:
     link = tables.links[fspec.key]
     conn.execute(delete(link).where(link.c.source_id == source_id))
     if target_ids:

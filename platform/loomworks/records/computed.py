@@ -25,6 +25,7 @@ from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import LogicError, evaluate, truthy
 from .models import sequences
 
+
 def apply_defaults(spec: EntitySpec, body: dict[str, Any]) -> dict[str, Any]:
     """Static defaults for writable fields the client did not send."""
     result = dict(body)
@@ -61,9 +62,7 @@ def _next_value(conn: Connection, entity: str, field: str, period: str) -> int:
     statement = (
         dialect_insert(sequences)
         .values(entity=entity, field=field, period=period, value=1)
-        .on_conflict_do_update(
-            index_elements=["entity", "field", "period"], set_={"value": sequences.c.value + 1}
-        )
+        .on_conflict_do_update(index_elements=["entity", "field", "period"], set_={"value": sequences.c.value + 1})
         .returning(sequences.c.value)
     )
     return int(conn.execute(statement).scalar_one())
@@ -147,12 +146,17 @@ def refresh_rollups(tx: Tx, child: EntitySpec, parent_ids_by_via: dict[str, set[
         child_table = tx.runtime.tables_for(child).main
         parent_table = tx.runtime.tables_for(parent_spec).main
         values = _aggregate(
-            tx.conn, child_table, child_table.c[via], fspec,
-            child_table.c.deleted_at.is_(None), parent_ids,
+            tx.conn,
+            child_table,
+            child_table.c[via],
+            fspec,
+            child_table.c.deleted_at.is_(None),
+            parent_ids,
         )
         for parent_id in parent_ids:
             tx.conn.execute(
-                update(parent_table).where(parent_table.c.id == parent_id)
+                update(parent_table)
+                .where(parent_table.c.id == parent_id)
                 .values({fspec.key: values.get(parent_id, _empty(fspec))})
             )
         refresh_formulas(tx, parent_spec, parent_ids)
@@ -189,12 +193,11 @@ def refresh_sub_table_rollups(tx: Tx, spec: EntitySpec, record_ids: set[Any]) ->
     return result
 
 
-def _aggregate(conn: Connection, table: Any, group_column: Any, fspec: FieldSpec, condition: Any, ids: set[Any]) -> dict[Any, Any]:
+def _aggregate(
+    conn: Connection, table: Any, group_column: Any, fspec: FieldSpec, condition: Any, ids: set[Any]
+) -> dict[Any, Any]:
     aggregate = fspec.options["aggregate"]
-    if aggregate == "count":
-        measure = func.count()
-    else:
-        measure = getattr(func, aggregate)(table.c[fspec.options["field"]])
+    measure = func.count() if aggregate == "count" else getattr(func, aggregate)(table.c[fspec.options["field"]])
     query = select(group_column, measure).where(group_column.in_(ids)).group_by(group_column)
     if condition is not None:
         query = query.where(condition)
@@ -218,11 +221,13 @@ def refresh_formulas(tx: Tx, spec: EntitySpec, record_ids: set[Any]) -> None:
     ftype = FIELD_TYPES.get("formula")
     ids = list(record_ids)
     for start in range(0, len(ids), 500):
-        rows = tx.conn.execute(select(table).where(table.c.id.in_(ids[start:start + 500]))).mappings().all()
+        rows = tx.conn.execute(select(table).where(table.c.id.in_(ids[start : start + 500]))).mappings().all()
         for row in rows:
             record = row_to_record(spec, row, spec.live_fields.values())
             values = evaluate_formulas(spec, record, context)
-            db_values = {k: (None if v is None else _formula_db(ftype, v, spec.all_fields[k])) for k, v in values.items()}
+            db_values = {
+                k: (None if v is None else _formula_db(ftype, v, spec.all_fields[k])) for k, v in values.items()
+            }
             tx.conn.execute(update(table).where(table.c.id == row["id"]).values(db_values))
 
 
@@ -238,10 +243,16 @@ def backfill(tx: Tx, old: EntitySpec | None, new: EntitySpec) -> None:
         return
     table = tx.runtime.tables_for(new).main
     changed = [
-        f for f in new.fields
-        if f.type in ("formula", "rollup") and not f.removed
-        and (f.key not in old.all_fields or old.all_fields[f.key].options != f.options
-             or old.all_fields[f.key].type != f.type or old.all_fields[f.key].removed)
+        f
+        for f in new.fields
+        if f.type in ("formula", "rollup")
+        and not f.removed
+        and (
+            f.key not in old.all_fields
+            or old.all_fields[f.key].options != f.options
+            or old.all_fields[f.key].type != f.type
+            or old.all_fields[f.key].removed
+        )
     ]
     if not changed:
         return
@@ -264,4 +275,3 @@ def _backfill_rollups(tx: Tx, spec: EntitySpec, fields: list[FieldSpec], ids: se
         values = _aggregate(tx.conn, child, via, fspec, child.c.deleted_at.is_(None), ids)
         for rid in ids:
             tx.conn.execute(update(main).where(main.c.id == rid).values({fspec.key: values.get(rid, _empty(fspec))}))
-

@@ -73,11 +73,11 @@ class EntityFilterScope:
         if fspec is None:
             return None
         ftype = FIELD_TYPES.get(fspec.type)
-        kind = ftype.kind(fspec)
-        column = ftype.system_column(fspec) or (fspec.key if ftype.stores_column(fspec) else None)
-        if kind is None or column is None:
+        field_kind = ftype.kind(fspec)
+        column_name = ftype.system_column(fspec) or (fspec.key if ftype.stores_column(fspec) else None)
+        if field_kind is None or column_name is None:
             return None
-        return ColumnRef(table.c[column], kind)
+        return ColumnRef(table.c[column_name], field_kind)
 
     def constant(self, path: str) -> tuple[bool, Any]:
         if not isinstance(path, str) or not path.startswith("$"):

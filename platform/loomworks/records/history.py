@@ -27,8 +27,15 @@ def write_history(
     changes: dict[str, list[Any]],
     user_id: int | None,
 ) -> None:
-    row = {"entity": entity, "record_id": record_id, "version": version, "action": action,
-           "changes": changes, "user_id": user_id, "at": utcnow()}
+    row = {
+        "entity": entity,
+        "record_id": record_id,
+        "version": version,
+        "action": action,
+        "changes": changes,
+        "user_id": user_id,
+        "at": utcnow(),
+    }
     conn.execute(insert(record_history), row)  # a constant statement: compiled once, cached
 
 
@@ -45,16 +52,17 @@ def read_history(conn: Connection, spec: EntitySpec, record_id: Any, limit: int 
     entries = []
     for row in rows:
         changes = {
-            key: {"before": pair[0], "after": pair[1]}
-            for key, pair in (row["changes"] or {}).items()
-            if key in visible
+            key: {"before": pair[0], "after": pair[1]} for key, pair in (row["changes"] or {}).items() if key in visible
         }
-        entries.append({
-            "version": row["version"],
-            "action": row["action"],
-            "at": format_datetime(row["at"]),
-            "user": {"id": row["user_id"], "name": row["user_name"] or row["user_email"]}
-            if row["user_id"] else None,
-            "changes": changes,
-        })
+        entries.append(
+            {
+                "version": row["version"],
+                "action": row["action"],
+                "at": format_datetime(row["at"]),
+                "user": {"id": row["user_id"], "name": row["user_name"] or row["user_email"]}
+                if row["user_id"]
+                else None,
+                "changes": changes,
+            }
+        )
     return entries

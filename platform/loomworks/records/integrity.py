@@ -37,9 +37,8 @@ def check_references(tx: Tx, spec: EntitySpec, values: dict[str, Any], prefix: s
             missing = missing_targets(tx, ftype.target(fspec), wanted)
             for target in sorted(missing):
                 errors.append(field_error(prefix + key, f"{ftype.target(fspec)} {target} does not exist"))
-        elif fspec.type == "user":
-            if not user_exists(tx.conn, value):
-                errors.append(field_error(prefix + key, f"user {value} does not exist"))
+        elif fspec.type == "user" and not user_exists(tx.conn, value):
+            errors.append(field_error(prefix + key, f"user {value} does not exist"))
     return errors
 
 
@@ -61,10 +60,7 @@ def missing_targets(tx: Tx, entity: str, ids: set[Any]) -> set[Any]:
         return set(ids)
     table = tx.runtime.tables_for(target_spec).main
     found = {
-        row[0]
-        for row in tx.conn.execute(
-            select(table.c.id).where(table.c.id.in_(ids), table.c.deleted_at.is_(None))
-        )
+        row[0] for row in tx.conn.execute(select(table.c.id).where(table.c.id.in_(ids), table.c.deleted_at.is_(None)))
     }
     return set(ids) - found
 
@@ -94,7 +90,9 @@ def resolve_attachments(conn: Connection, fspec: FieldSpec, value: Any) -> list[
     return [dict(rows[i]) for i in ids]
 
 
-def unique_conflicts(tx: Tx, spec: EntitySpec, table: Any, db_values: dict[str, Any], record_id: Any = None) -> list[ErrorDetail]:
+def unique_conflicts(
+    tx: Tx, spec: EntitySpec, table: Any, db_values: dict[str, Any], record_id: Any = None
+) -> list[ErrorDetail]:
     """Values that another live record already holds in a unique field."""
     errors = []
     for key, value in db_values.items():
@@ -128,9 +126,7 @@ def referencing_ids(tx: Tx, source: EntitySpec, fspec: FieldSpec, target_id: Any
     main = tables.main
     if relation.is_many(fspec):
         link = tables.links[fspec.key]
-        query = select(main.c.id).join(link, link.c.source_id == main.c.id).where(
-            link.c.target_id == target_id
-        )
+        query = select(main.c.id).join(link, link.c.source_id == main.c.id).where(link.c.target_id == target_id)
     else:
         query = select(main.c.id).where(main.c[fspec.key] == target_id)
     query = query.where(main.c.deleted_at.is_(None))
@@ -150,7 +146,11 @@ def enforce_restrict(tx: Tx, entity: str, record_id: Any) -> list[tuple[EntitySp
         rule = FIELD_TYPES.get("relation").on_delete(fspec)  # type: ignore[attr-defined]
         if rule == "restrict":
             blocking.append(
-                field_error(f"{source.key}.{fspec.key}", f"{len(ids)} {source.key} record(s) point at this record", count=len(ids))
+                field_error(
+                    f"{source.key}.{fspec.key}",
+                    f"{len(ids)} {source.key} record(s) point at this record",
+                    count=len(ids),
+                )
             )
         else:
             to_handle.append((source, fspec, ids))
@@ -160,4 +160,8 @@ def enforce_restrict(tx: Tx, entity: str, record_id: Any) -> list[tuple[EntitySp
 
 
 def count_live(conn: Connection, table: Any, *conditions: Any) -> int:
-    return int(conn.execute(select(func.count()).select_from(table).where(and_(table.c.deleted_at.is_(None), *conditions))).scalar_one())
+    return int(
+        conn.execute(
+            select(func.count()).select_from(table).where(and_(table.c.deleted_at.is_(None), *conditions))
+        ).scalar_one()
+    )

@@ -56,7 +56,11 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
         if key in bad or key not in spec.live_fields:
             continue  # already reported: unknown field or schema error
         _coerce_field(tx, spec, key, value, prepared, errors)
-    errors.extend(check_references(tx, spec, {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}))
+    errors.extend(
+        check_references(
+            tx, spec, {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}
+        )
+    )
     for key, rows in prepared.children.items():
         for index, row in enumerate(rows):
             errors.extend(check_references(tx, spec, {k: v for k, v in row.items() if k != "id"}, f"{key}.{index}."))
@@ -66,7 +70,9 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
     return prepared
 
 
-def _without_system_keys(spec: EntitySpec, body: dict[str, Any], current: dict[str, Any] | None, errors: list[ErrorDetail]) -> dict[str, Any]:
+def _without_system_keys(
+    spec: EntitySpec, body: dict[str, Any], current: dict[str, Any] | None, errors: list[ErrorDetail]
+) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     for key, value in body.items():
         if not isinstance(key, str) or len(key) > MAX_KEY_LENGTH:
@@ -84,7 +90,9 @@ def _without_system_keys(spec: EntitySpec, body: dict[str, Any], current: dict[s
     return kept
 
 
-def _coerce_field(tx: Tx, spec: EntitySpec, key: str, value: Any, prepared: Prepared, errors: list[ErrorDetail]) -> None:
+def _coerce_field(
+    tx: Tx, spec: EntitySpec, key: str, value: Any, prepared: Prepared, errors: list[ErrorDetail]
+) -> None:
     fspec = spec.live_fields[key]
     ftype = FIELD_TYPES.get(fspec.type)
     if isinstance(ftype, SubTableType):
@@ -93,7 +101,9 @@ def _coerce_field(tx: Tx, spec: EntitySpec, key: str, value: Any, prepared: Prep
         prepared.children[key] = rows
         prepared.json_values[key] = _children_json(fspec, ftype, rows)
         return
-    if value is None or (isinstance(value, str) and value == "" and fspec.type not in ("text", "long_text", "rich_text")):
+    if value is None or (
+        isinstance(value, str) and value == "" and fspec.type not in ("text", "long_text", "rich_text")
+    ):
         _set(prepared, fspec, ftype, key, None)
         return
     try:
@@ -129,7 +139,9 @@ def _children_json(fspec: Any, sub: SubTableType, rows: list[dict[str, Any]]) ->
     return result
 
 
-def _required_errors(spec: EntitySpec, prepared: Prepared, current: dict[str, Any] | None, bad: set[str]) -> list[ErrorDetail]:
+def _required_errors(
+    spec: EntitySpec, prepared: Prepared, current: dict[str, Any] | None, bad: set[str]
+) -> list[ErrorDetail]:
     errors = []
     for fspec in spec.live_fields.values():
         if not fspec.required or fspec.key in bad or not FIELD_TYPES.get(fspec.type).writable:

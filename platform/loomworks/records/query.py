@@ -144,12 +144,14 @@ def _sort_key(spec: EntitySpec, table: Any, name: str, descending: bool) -> Sort
         return SortKey(name, table.c[column], kind, descending)
     fspec = spec.live_fields.get(name)
     if fspec is None:
-        raise BadRequest(f"cannot sort by {name[:100]!r}: no such field", [field_error("sort", f"unknown field {name[:100]!r}")])
+        raise BadRequest(
+            f"cannot sort by {name[:100]!r}: no such field", [field_error("sort", f"unknown field {name[:100]!r}")]
+        )
     ftype = FIELD_TYPES.get(fspec.type)
-    column = ftype.system_column(fspec) or (fspec.key if ftype.stores_column(fspec) else None)
-    if not ftype.sortable or column is None or ftype.kind(fspec) is None:
+    column_name = ftype.system_column(fspec) or (fspec.key if ftype.stores_column(fspec) else None)
+    if not ftype.sortable or column_name is None or ftype.kind(fspec) is None:
         raise BadRequest(f"cannot sort by {name!r}", [field_error("sort", f"{fspec.type} fields are not sortable")])
-    return SortKey(name, table.c[column], ftype.kind(fspec) or "text", descending)
+    return SortKey(name, table.c[column_name], ftype.kind(fspec) or "text", descending)
 
 
 def projection(spec: EntitySpec, names: list[str] | None) -> list[Any]:
@@ -157,7 +159,9 @@ def projection(spec: EntitySpec, names: list[str] | None) -> list[Any]:
         return list(spec.live_fields.values())
     unknown = [n for n in names if n not in spec.live_fields and n != "id" and not n.startswith("_")]
     if unknown:
-        raise BadRequest("unknown fields requested", [field_error("fields", f"unknown field {n[:100]!r}") for n in unknown])
+        raise BadRequest(
+            "unknown fields requested", [field_error("fields", f"unknown field {n[:100]!r}") for n in unknown]
+        )
     return [spec.live_fields[n] for n in names if n in spec.live_fields]
 
 
@@ -190,7 +194,9 @@ def decode_cursor(cursor: str, signature: str, keys: list[SortKey]) -> list[Any]
             raise ValueError("cursor does not match this query")
         return [_from_json(v, k.kind) for v, k in zip(values, keys, strict=True)]
     except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("invalid cursor; start again without one", [field_error("cursor", "invalid or from another query")]) from None
+        raise BadRequest(
+            "invalid cursor; start again without one", [field_error("cursor", "invalid or from another query")]
+        ) from None
 
 
 def _jsonable(value: Any) -> Any:
@@ -223,7 +229,8 @@ def _after(keys: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
 
 
 def _equal(key: SortKey, value: Any) -> ColumnElement[bool]:
-    return key.column.is_(None) if value is None else key.column == value
+    condition: ColumnElement[bool] = key.column.is_(None) if value is None else key.column == value
+    return condition
 
 
 def _beyond(key: SortKey, value: Any) -> ColumnElement[bool]:

@@ -19,7 +19,7 @@ from ..storage.tables import EntityTables
 Record = dict[str, Any]
 
 
-def row_to_record(spec: EntitySpec, row: Mapping[str, Any], fields: Iterable[FieldSpec]) -> Record:
+def row_to_record(spec: EntitySpec, row: Mapping[Any, Any], fields: Iterable[FieldSpec]) -> Record:
     """The JSON of one row: ``id``, the chosen fields, then the system properties."""
     record: Record = {"id": row["id"]}
     for fspec in fields:

@@ -53,13 +53,18 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
     _apply_formulas(tx, spec, json_record, values)
     _check_unique(tx, spec, tables.main, values, None)
     system = {
-        "created_at": now, "updated_at": now, "created_by": tx.actor.id, "updated_by": tx.actor.id,
-        "owner_id": prepared.owner if prepared.owner_sent else tx.actor.id, "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": tx.actor.id,
+        "updated_by": tx.actor.id,
+        "owner_id": prepared.owner if prepared.owner_sent else tx.actor.id,
+        "version": 1,
     }
     try:
         result = tx.conn.execute(insert(tables.main), {**system, **values})
     except IntegrityError as exc:
         raise _integrity_conflict(spec, exc) from None
+    assert result.inserted_primary_key is not None
     record_id = result.inserted_primary_key[0]
     _write_owned_rows(tx, spec, record_id, prepared)
     if prepared.children and computed.has_sub_table_rollups(spec):
@@ -159,9 +164,9 @@ def restore_record(tx: Tx, entity: str, record_id: Any) -> Record:
     for fspec in spec.fields_of_type("relation"):
         relation = FIELD_TYPES.get(fspec.type)
         assert isinstance(relation, RelationType)
-        if not relation.is_many(fspec) and row.get(fspec.key) is not None:
-            if missing_targets(tx, relation.target(fspec), {row[fspec.key]}):
-                problems.append(field_error(fspec.key, f"points at a deleted {relation.target(fspec)}; restore that first"))
+        target = row.get(fspec.key)
+        if not relation.is_many(fspec) and target is not None and missing_targets(tx, relation.target(fspec), {target}):
+            problems.append(field_error(fspec.key, f"points at a deleted {relation.target(fspec)}; restore that first"))
     if problems:
         raise Conflict("this record cannot be restored yet", problems)
     _set_deleted(tx, spec, row, deleted=False)
@@ -214,8 +219,10 @@ def _apply_formulas(tx: Tx, spec: EntitySpec, json_record: dict[str, Any], value
     for key, value in computed.evaluate_formulas(spec, json_record, computed.logic_context(tx)).items():
         fspec = spec.all_fields[key]
         json_record[key] = value
-        values[key] = None if value is None else (
-            FIELD_TYPES.get("date").to_db(value, fspec) if fspec.options.get("result_type") == "date" else value
+        values[key] = (
+            None
+            if value is None
+            else (FIELD_TYPES.get("date").to_db(value, fspec) if fspec.options.get("result_type") == "date" else value)
         )
 
 

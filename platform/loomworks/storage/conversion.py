@@ -104,11 +104,7 @@ def _rebuild_column(
         Column(scratch_name, new_table.c[after.key].type, nullable=True),
     )
     ddl.add_column(conn, scratch, scratch.c[scratch_name])
-    statement = (
-        update(scratch)
-        .where(scratch.c.id == bindparam("_id"))
-        .values({scratch_name: bindparam("_value")})
-    )
+    statement = update(scratch).where(scratch.c.id == bindparam("_id")).values({scratch_name: bindparam("_value")})
     batch: list[dict[str, Any]] = []
     for row_id, value in converted.items():
         if value is None:

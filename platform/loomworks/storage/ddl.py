@@ -59,10 +59,7 @@ def drop_column(conn: Connection, table: Table, column_name: str) -> None:
 
 
 def _sqlite_indexed(conn: Connection, table: Table, column_name: str) -> bool:
-    for index in inspect(conn).get_indexes(table.name):
-        if column_name in (index.get("column_names") or []):
-            return True
-    return False
+    return any(column_name in (index.get("column_names") or []) for index in inspect(conn).get_indexes(table.name))
 
 
 def rename_column(conn: Connection, table: str, old: str, new: str) -> None:

@@ -12,16 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import ColumnElement, Connection, Table, func, select
 
 from ..errors import Conflict, ValidationFailed, field_error
 from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType, SubTableType
-from . import ddl
+from . import ddl, naming
 from .conversion import convert_column
-from . import naming
 from .tables import EntityTables, build_tables, field_column
 
 
@@ -39,9 +38,7 @@ class MigrationReport:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
-def migrate(
-    conn: Connection, old: EntitySpec | None, new: EntitySpec, *, confirm: bool
-) -> MigrationReport:
+def migrate(conn: Connection, old: EntitySpec | None, new: EntitySpec, *, confirm: bool) -> MigrationReport:
     report = MigrationReport()
     new_tables = build_tables(new)
     if old is None:
@@ -74,9 +71,7 @@ def _check_no_field_dropped(old: EntitySpec, new: EntitySpec) -> None:
         )
 
 
-def _add_field(
-    conn: Connection, tables: EntityTables, fspec: FieldSpec, report: MigrationReport
-) -> None:
+def _add_field(conn: Connection, tables: EntityTables, fspec: FieldSpec, report: MigrationReport) -> None:
     ftype = FIELD_TYPES.get(fspec.type)
     if isinstance(ftype, SubTableType):
         ddl.create_table(conn, tables.children[fspec.key])
@@ -107,9 +102,7 @@ def _change_field(
         _change_children(conn, old_tables, new_tables, before, after, confirm, report)
     elif _storage_changed(before, after):
         _check_convertible(before, after)
-        result = convert_column(
-            conn, old_tables.main, before, after, new_tables.main, confirm=confirm
-        )
+        result = convert_column(conn, old_tables.main, before, after, new_tables.main, confirm=confirm)
         report.converted.append(result)
     if after.required and not after.removed and (not before.required or before.removed):
         _check_required(conn, new_tables.main, after)
@@ -132,9 +125,9 @@ def _check_relation_change(before: FieldSpec, after: FieldSpec) -> None:
             "relations cannot be converted to or from other types",
             [field_error(after.key, "add a new field instead; this one keeps its data")],
         )
-    if before.options.get("target") != after.options.get("target") or bool(
-        before.options.get("many")
-    ) != bool(after.options.get("many")):
+    if before.options.get("target") != after.options.get("target") or bool(before.options.get("many")) != bool(
+        after.options.get("many")
+    ):
         raise ValidationFailed(
             "a relation's target and cardinality cannot change",
             [field_error(after.key, "add a new relation field instead")],
@@ -176,9 +169,7 @@ def _change_children(
                 report.added_columns.append(f"{after.key}.{child.key}")
         elif _storage_changed(previous, child):
             _check_convertible(previous, child)
-            report.converted.append(
-                convert_column(conn, old_table, previous, child, new_table, confirm=confirm)
-            )
+            report.converted.append(convert_column(conn, old_table, previous, child, new_table, confirm=confirm))
     if old_children:
         raise ValidationFailed(
             "sub-table fields cannot vanish; mark them removed instead",
@@ -191,7 +182,7 @@ def _check_required(conn: Connection, table: Table, fspec: FieldSpec) -> None:
     if not ftype.stores_column(fspec):
         return
     column = table.c[fspec.key]
-    empty = column.is_(None)
+    empty: ColumnElement[bool] = column.is_(None)
     if fspec.type in ("text", "long_text", "rich_text", "email", "phone", "url", "select"):
         empty = empty | (column == "")
     count = conn.execute(
@@ -221,21 +212,19 @@ def _check_unique(conn: Connection, table: Table, fspec: FieldSpec) -> None:
         )
 
 
-def _sync_indexes(
-    conn: Connection, old_table: Table, new_table: Table, report: MigrationReport
-) -> None:
+def _sync_indexes(conn: Connection, old_table: Table, new_table: Table, report: MigrationReport) -> None:
     """Create the indexes the new definition wants and drop the ones it no longer does."""
     existing = ddl.existing_indexes(conn, new_table.name)
     wanted = {ix.name: ix for ix in new_table.indexes}
     ours = {ix.name for ix in old_table.indexes}
-    for name in sorted((ours | existing) - set(wanted)):
-        if name in existing and name is not None and name.startswith(("ix_", "ux_")):
+    for name in sorted(str(n) for n in (ours | existing) - set(wanted) if n is not None):
+        if name in existing and name.startswith(("ix_", "ux_")):
             ddl.drop_index(conn, new_table.name, name)
             report.indexes_dropped.append(name)
-    for name, index in sorted(wanted.items(), key=lambda item: str(item[0])):
-        if name not in existing:
+    for index_name, index in sorted(wanted.items(), key=lambda item: str(item[0])):
+        if index_name not in existing:
             ddl.create_index(conn, index)
-            report.indexes_created.append(str(name))
+            report.indexes_created.append(str(index_name))
 
 
 def purge_field(conn: Connection, spec: EntitySpec, fspec: FieldSpec) -> None:
