@@ -16,6 +16,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -120,3 +121,28 @@ def shared_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
             yield Services(rt, make_user(rt, "admin@example.com", roles=("admin",), name="Ada Admin"))
         finally:
             eng.dispose()
+
+
+# --- JsonLogic conformance counts ---------------------------------------------------------------
+# Lives in the root conftest so the pytest-xdist controller (which collects nothing itself)
+# loads it and prints the counts that tests/logic/test_evaluator_conformance.py records.
+
+COUNTS_PROPERTY = "jsonlogic_pass_counts"
+_jsonlogic_counts: dict[str, list[int]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, value in getattr(report, "user_properties", []):
+        if name == COUNTS_PROPERTY and isinstance(value, dict):
+            _jsonlogic_counts.update(value)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _jsonlogic_counts:
+        return
+    terminalreporter.section("JsonLogic conformance (passed/total per suite)")
+    width = max(map(len, _jsonlogic_counts))
+    for name, (passed, total) in _jsonlogic_counts.items():
+        terminalreporter.write_line(f"{name:<{width}}  {passed}/{total}")
+    compat = [v for k, v in _jsonlogic_counts.items() if k != "tests.json"]
+    terminalreporter.write_line(f"{'compat TOTAL':<{width}}  {sum(p for p, _ in compat)}/{sum(t for _, t in compat)}")
