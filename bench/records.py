@@ -14,6 +14,7 @@ loading, JsonLogic compilation) costs on top.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import random
@@ -225,14 +226,34 @@ def seed(engine: Engine, table: Table, rows: int, user: int) -> None:
 
 def timed(fn: Callable[[], Any], runs: int) -> float:
     """Median seconds per call after a short warm-up."""
+    return compare(fn, fn, runs)[0]
+
+
+def compare(first: Callable[[], Any], second: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """Median seconds per call of each, measured interleaved so drift hits both alike.
+
+    Garbage collection is paused while timing (and run between samples) so a collection
+    triggered by one side is not billed to the other.
+    """
     for _ in range(min(20, runs)):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        first()
+        second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for index in range(runs):
+            order = ((0, first), (1, second)) if index % 2 == 0 else ((1, second), (0, first))
+            for slot, fn in order:
+                start = time.perf_counter()
+                fn()
+                samples[slot].append(time.perf_counter() - start)
+            if index % 50 == 49:
+                gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def fresh_pg(url: str) -> tuple[str, Callable[[], None]]:
@@ -319,8 +340,7 @@ def run(url: str, folder: str, rows: int, runs: int) -> None:
     print(f"database: {engine.dialect.name}, rows per table: {rows}, runs per operation: {runs}")
     print(f"{'operation':<22}{'metadata path':>16}{'hand-written':>16}{'ratio':>8}")
     for name, (meta_op, base_op) in operations.items():
-        meta_s = timed(meta_op, runs)
-        base_s = timed(base_op, runs)
+        meta_s, base_s = compare(meta_op, base_op, runs)
         print(f"{name:<22}{meta_s * 1000:>13.3f} ms{base_s * 1000:>13.3f} ms{meta_s / base_s:>7.2f}x")
     with_total = timed(
         lambda: check(meta_client.get(f"/api/records/bench_item?where={where}&limit=50", headers=headers), 200),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Flask
 
 from .api import auth, files, health, meta, openapi, records
-from .api.context import check_request_text
+from .api.context import check_request_text, release_request_connection
 from .api.converters import IdConverter
 from .api.errors import register_error_handlers
 from .api.session import init_session
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     register_error_handlers(app)
     init_session(app)
     app.before_request(check_request_text)
+    app.teardown_request(release_request_connection)
     for blueprint in (health.bp, auth.bp, meta.bp, records.bp, files.bp, openapi.bp):
         app.register_blueprint(blueprint)
     return app

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from .config import Settings
 from .core.context import Actor, Tx
-from .core.db import make_engine, write_connection
+from .core.db import make_engine, unit_of_work, write_connection
 from .core.schema import create_system_tables
 from .fields.entity import EntitySpec
 from .meta.store import EntityCache
@@ -35,11 +35,15 @@ class Runtime:
             create_system_tables(conn)
 
     @contextmanager
-    def transaction(self, actor: Actor, write: bool = True) -> Iterator[Tx]:
-        """A unit of work; commits on success, rolls back (and forgets cached specs) on error."""
-        conn = write_connection(self.engine) if write else self.engine.connect()
+    def transaction(self, actor: Actor, write: bool = True, connection: Connection | None = None) -> Iterator[Tx]:
+        """A unit of work; commits on success, rolls back (and forgets cached specs) on error.
+
+        ``connection`` lets a caller that already holds one (the API's per-request
+        connection) run the work on it; otherwise a connection is checked out and returned.
+        """
+        conn = connection or (write_connection(self.engine) if write else self.engine.connect())
         try:
-            with conn.begin():
+            with unit_of_work(conn):
                 tx = Tx(conn=conn, actor=actor, runtime=self)
                 try:
                     yield tx
@@ -47,7 +51,8 @@ class Runtime:
                     self.entities.invalidate()
                     raise
         finally:
-            conn.close()
+            if connection is None:
+                conn.close()
 
     def tables_for(self, spec: EntitySpec) -> EntityTables:
         return self.tables.get(spec)

@@ -9,7 +9,7 @@ from flask_login import login_user, logout_user
 
 from ..auth import users
 from ..errors import Unauthorized, ValidationFailed, field_error
-from .context import current_actor, json_body, runtime
+from .context import current_actor, json_body, request_connection, request_work
 from .session import SignedInUser, csrf_token, signed_in_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
@@ -19,7 +19,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 def login() -> Any:
     body = json_body()
     email, password = _credentials(body)
-    with runtime().engine.begin() as conn:
+    with request_work() as conn:
         row = users.verify_password(conn, email, password)
     if row is None:
         raise Unauthorized("wrong email or password")
@@ -32,7 +32,7 @@ def login() -> Any:
 def logout() -> Any:
     user = signed_in_user()
     if user is not None:
-        with runtime().engine.begin() as conn:
+        with request_work() as conn:
             users.end_sessions(conn, user.row["id"])
     logout_user()
     session.clear()
@@ -50,8 +50,7 @@ def me() -> Any:
 @bp.get("/tokens")
 def list_tokens() -> Any:
     actor = current_actor()
-    with runtime().engine.connect() as conn:
-        return {"items": users.list_tokens(conn, int(actor.id or 0))}
+    return {"items": users.list_tokens(request_connection(), int(actor.id or 0))}
 
 
 @bp.post("/tokens")
@@ -63,7 +62,7 @@ def create_token() -> Any:
     name = body.get("name", "API token")
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise ValidationFailed("invalid token name", [field_error("name", "must be text of 1-200 characters")])
-    with runtime().engine.begin() as conn:
+    with request_work() as conn:
         created = users.create_token(conn, int(actor.id or 0), name.strip())
     return created, 201
 
@@ -71,7 +70,7 @@ def create_token() -> Any:
 @bp.delete("/tokens/<int:token_id>")
 def revoke_token(token_id: int) -> Any:
     actor = current_actor()
-    with runtime().engine.begin() as conn:
+    with request_work() as conn:
         users.revoke_token(conn, int(actor.id or 0), token_id)
     return "", 204
 

@@ -8,8 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, g, request
+from sqlalchemy import Connection
 
 from ..core.context import Actor, Tx
+from ..core.db import unit_of_work, write_connection
 from ..errors import BadRequest, Unauthorized, field_error
 from ..runtime import Runtime
 
@@ -28,13 +30,43 @@ def current_actor() -> Actor:
     return user.actor  # type: ignore[no-any-return]
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def request_connection() -> Connection:
+    """One pooled connection per request, shared by authentication and the service call.
+
+    Unsafe methods get a write connection (on SQLite its transaction takes the write
+    lock up front). Checking out once instead of twice saves a pool round trip and,
+    on PostgreSQL, a liveness ping per request; ``release_request_connection`` returns
+    it at teardown, rolling back whatever an error left open.
+    """
+    conn: Connection | None = g.get("_lw_connection")
+    if conn is None:
+        engine = runtime().engine
+        conn = engine.connect() if request.method in SAFE_METHODS else write_connection(engine)
+        g._lw_connection = conn
+    return conn
+
+
+def release_request_connection(_error: BaseException | None = None) -> None:
+    conn = g.pop("_lw_connection", None)
+    if conn is not None:
+        conn.close()
+
+
 @contextmanager
-def transaction(write: bool | None = None) -> Iterator[Tx]:
-    """A transaction for this request: writes for unsafe methods unless told otherwise."""
-    if write is None:
-        write = request.method not in ("GET", "HEAD", "OPTIONS")
-    with runtime().transaction(current_actor(), write=write) as tx:
+def transaction() -> Iterator[Tx]:
+    """The request's unit of work, as the signed-in user, on the request's connection."""
+    with runtime().transaction(current_actor(), connection=request_connection()) as tx:
         yield tx
+
+
+@contextmanager
+def request_work() -> Iterator[Connection]:
+    """A unit of work on the request's connection for auth bookkeeping (sign-in, tokens)."""
+    with unit_of_work(request_connection()) as conn:
+        yield conn
 
 
 def json_body(required: bool = True) -> Any:

@@ -20,11 +20,10 @@ from ..auth.users import actor_for, get_user, token_needs_touch, touch_token, us
 from ..core.context import Actor
 from ..core.db import write_connection
 from ..errors import Forbidden, NotFound, Unauthorized
-from .context import runtime
+from .context import SAFE_METHODS, request_connection, runtime
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_SESSION_KEY = "csrf"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Paths reachable without signing in.
 PUBLIC_PATHS = frozenset({"/api/auth/login", "/api/health", "/api/openapi.json"})
 
@@ -71,11 +70,10 @@ def _load_session_user(session_id: str) -> SignedInUser | None:
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit() or not nonce:
         return None
-    with runtime().engine.connect() as conn:
-        try:
-            row = get_user(conn, int(user_id))
-        except NotFound:
-            return None
+    try:
+        row = get_user(request_connection(), int(user_id))
+    except NotFound:
+        return None
     if not row["active"] or not hmac.compare_digest(row["session_nonce"], nonce):
         return None
     return SignedInUser(row)
@@ -85,14 +83,17 @@ def _token_user(header: str) -> SignedInUser | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    engine = runtime().engine
-    with engine.connect() as conn:
-        row = user_for_token(conn, token.strip())
+    conn = request_connection()
+    row = user_for_token(conn, token.strip())
     if row is None:
         return None
     if token_needs_touch(row):
-        with write_connection(engine) as conn, conn.begin():
-            touch_token(conn, row["token_id"])
+        if request.method in SAFE_METHODS:
+            # The request's connection only reads; a short write of its own records the use.
+            with write_connection(runtime().engine) as writer, writer.begin():
+                touch_token(writer, row["token_id"])
+        else:
+            touch_token(conn, row["token_id"])  # committed with the request's own changes
     return SignedInUser(row)
 
 

@@ -9,6 +9,8 @@ foreign keys on, a busy timeout, and write transactions that start with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -38,6 +40,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _pg_on_connect)
     return engine
+
+
+@contextmanager
+def unit_of_work(conn: Connection) -> Iterator[Connection]:
+    """Commit what ``conn`` does inside the block, or roll it all back on an error.
+
+    Joins a transaction the connection already opened (SQLAlchemy begins one on the
+    first statement), so a request can authenticate and then change data in one
+    transaction on one pooled connection.
+    """
+    transaction = conn.get_transaction() if conn.in_transaction() else conn.begin()
+    assert transaction is not None
+    try:
+        yield conn
+    except BaseException:
+        if transaction.is_active:
+            transaction.rollback()
+        raise
+    transaction.commit()
 
 
 def write_connection(engine: Engine) -> Connection:

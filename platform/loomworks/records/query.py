@@ -30,7 +30,7 @@ from ..fields.registry import FIELD_TYPES
 from ..fields.temporal import parse_date, parse_datetime
 from ..logic.sql import compile_filter
 from .filter_scope import SYSTEM_REFS, EntityFilterScope
-from .serialize import attach_related, row_to_record
+from .serialize import RecordReader, attach_related
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -79,7 +79,8 @@ def list_records(tx: Tx, entity: str, params: ListParams) -> dict[str, Any]:
     rows = tx.conn.execute(select(table).where(page_condition).order_by(*order).limit(limit + 1)).mappings().all()
     more = len(rows) > limit
     rows = rows[:limit]
-    records = [row_to_record(spec, row, fields) for row in rows]
+    read = RecordReader(fields, table.c.keys())
+    records = [read(row) for row in rows]
     attach_related(tx.conn, tx.runtime.tables_by_key, tables, records, fields)
     next_cursor = encode_cursor(signature, keys, rows[-1]) if more and rows else None
     total, estimate = count(tx.conn, table, condition) if params.with_total else (None, False)

@@ -21,21 +21,39 @@ Record = dict[str, Any]
 
 def row_to_record(spec: EntitySpec, row: Mapping[Any, Any], fields: Iterable[FieldSpec]) -> Record:
     """The JSON of one row: ``id``, the chosen fields, then the system properties."""
-    record: Record = {"id": row["id"]}
-    for fspec in fields:
-        ftype = FIELD_TYPES.get(fspec.type)
-        column = ftype.system_column(fspec) or fspec.key
-        if column in row:
-            record[fspec.key] = ftype.from_db(row[column], fspec)
-    record["_version"] = row["version"]
-    record["_created_at"] = _when(row["created_at"])
-    record["_updated_at"] = _when(row["updated_at"])
-    record["_created_by"] = row["created_by"]
-    record["_updated_by"] = row["updated_by"]
-    record["_owner"] = row["owner_id"]
-    if row.get("deleted_at") is not None:
-        record["_deleted_at"] = _when(row["deleted_at"])
-    return record
+    return RecordReader(fields, row.keys())(row)
+
+
+class RecordReader:
+    """Turns rows into record JSON; the per-field work is decided once, not once per row.
+
+    Fields without a column in the row (sub-tables, many-to-many relations) are left
+    for ``attach_related``.
+    """
+
+    def __init__(self, fields: Iterable[FieldSpec], columns: Iterable[Any]) -> None:
+        available = set(columns)
+        self.readers: list[tuple[str, str, Any, FieldSpec]] = []
+        for fspec in fields:
+            ftype = FIELD_TYPES.get(fspec.type)
+            column = ftype.system_column(fspec) or fspec.key
+            if column in available:
+                self.readers.append((fspec.key, column, ftype.from_db, fspec))
+        self.has_deleted_at = "deleted_at" in available
+
+    def __call__(self, row: Mapping[Any, Any]) -> Record:
+        record: Record = {"id": row["id"]}
+        for key, column, from_db, fspec in self.readers:
+            record[key] = from_db(row[column], fspec)
+        record["_version"] = row["version"]
+        record["_created_at"] = _when(row["created_at"])
+        record["_updated_at"] = _when(row["updated_at"])
+        record["_created_by"] = row["created_by"]
+        record["_updated_by"] = row["updated_by"]
+        record["_owner"] = row["owner_id"]
+        if self.has_deleted_at and row["deleted_at"] is not None:
+            record["_deleted_at"] = _when(row["deleted_at"])
+        return record
 
 
 def _when(value: Any) -> str | None:
