@@ -294,6 +294,7 @@ def _record_paths(entity: str, record: str, write: str, *, generic: bool) -> dic
         _query("cursor", {"type": "string"}),
         _query("fields", {"type": "string"}, "comma-separated projection"),
         _query("deleted", {"type": "boolean"}, "list the trash instead"),
+        _query("total", {"type": "boolean"}, "count the matching records (default true)"),
     ]
     change = (400, 401, 404, 409, 422)
     return {
