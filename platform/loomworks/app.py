@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from .api import auth, files, health, meta, openapi, records
+from .api import audit, auth, files, health, meta, openapi, records, users
 from .api.context import check_request_text, release_request_connection
 from .api.converters import IdConverter
 from .api.errors import register_error_handlers
@@ -43,6 +43,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     init_session(app)
     app.before_request(check_request_text)
     app.teardown_request(release_request_connection)
-    for blueprint in (health.bp, auth.bp, meta.bp, records.bp, files.bp, openapi.bp):
+    for blueprint in (health.bp, auth.bp, users.bp, audit.bp, meta.bp, records.bp, files.bp, openapi.bp):
         app.register_blueprint(blueprint)
     return app

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, session
+from flask import Blueprint, request, session
 from flask_login import login_user, logout_user
 
-from ..auth import users
+from ..auth import audit, throttle, users
 from ..errors import Unauthorized, ValidationFailed, field_error
 from .context import current_actor, json_body, request_connection, request_work
 from .session import SignedInUser, csrf_token, signed_in_user
@@ -19,8 +19,17 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 def login() -> Any:
     body = json_body()
     email, password = _credentials(body)
+    address = request.remote_addr or "unknown"
     with request_work() as conn:
+        throttle.check(conn, users.normalize_email(email), address)
         row = users.verify_password(conn, email, password)
+        if row is None:
+            # Committed before the 401 below: failures must count even though the call fails.
+            throttle.record_failure(conn, users.normalize_email(email), address)
+            audit.record(conn, None, "login.failure", f"email:{users.normalize_email(email)[:180]}", None, address)
+        else:
+            throttle.clear(conn, row["email"])
+            audit.record(conn, users.actor_for(row), "login.success", f"user:{row['id']}", None, address)
     if row is None:
         raise Unauthorized("wrong email or password")
     session.clear()  # a fresh session (and CSRF token) on every sign-in
@@ -34,6 +43,7 @@ def logout() -> Any:
     if user is not None:
         with request_work() as conn:
             users.end_sessions(conn, user.row["id"])
+            audit.record(conn, user.actor, "logout", f"user:{user.row['id']}", None, request.remote_addr)
     logout_user()
     session.clear()
     return {"ok": True}
@@ -64,6 +74,9 @@ def create_token() -> Any:
         raise ValidationFailed("invalid token name", [field_error("name", "must be text of 1-200 characters")])
     with request_work() as conn:
         created = users.create_token(conn, int(actor.id or 0), name.strip())
+        audit.record(
+            conn, actor, "token.create", f"token:{created['id']}", {"name": created["name"]}, request.remote_addr
+        )
     return created, 201
 
 
@@ -72,6 +85,7 @@ def revoke_token(token_id: int) -> Any:
     actor = current_actor()
     with request_work() as conn:
         users.revoke_token(conn, int(actor.id or 0), token_id)
+        audit.record(conn, actor, "token.revoke", f"token:{token_id}", None, request.remote_addr)
     return "", 204
 
 

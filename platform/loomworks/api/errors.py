@@ -36,6 +36,8 @@ def register_error_handlers(app: Flask) -> None:
     def _loomworks(error: LoomworksError) -> Response:
         response = jsonify(error.to_json())
         response.status_code = error.status
+        if "retry_after" in error.data:
+            response.headers["Retry-After"] = str(error.data["retry_after"])
         return response
 
     @app.errorhandler(HTTPException)

@@ -36,3 +36,25 @@ api_tokens = Table(
     Column("last_used_at", UtcDateTime(), nullable=True),
     Column("revoked_at", UtcDateTime(), nullable=True),
 )
+
+audit_log = Table(
+    "lw_audit",
+    SYSTEM_METADATA,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Column("actor_id", BigInteger, nullable=True, index=True),
+    Column("actor_email", String(320), nullable=True),
+    Column("action", String(64), nullable=False, index=True),
+    Column("target", String(200), nullable=True),
+    Column("address", String(64), nullable=True),
+    Column("data", JSON, nullable=True),
+)
+
+login_failures = Table(
+    "lw_login_failures",
+    SYSTEM_METADATA,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, index=True),
+    Column("address", String(64), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+)
