@@ -120,6 +120,89 @@ def test_required_is_refused_with_the_count_of_empty_records(deal: Services) -> 
     assert "required" not in fields_of(deal)["name"]
 
 
+def test_new_required_field_with_a_default_fills_existing_live_records(deal: Services) -> None:
+    first = deal.create("deal", {"name": "Acme"})
+    second = deal.create("deal", {"name": "Globex"})
+    gone = deal.create("deal", {"name": "Initech"})
+    deal.delete("deal", gone["id"])
+    priority = field("priority", "select", options=STAGES, required=True, default="new")
+
+    result = deal(entities.add_field, "deal", priority)
+
+    assert result["ddl"]["filled_defaults"] == [{"field": "priority", "rows": 2}]
+    for record in (first, second):
+        stored = deal.get("deal", record["id"])
+        assert stored["priority"] == "new"
+        assert stored["_version"] == record["_version"]  # a definition change, not an edit
+    # Soft-deleted records may stay empty, as they may for any required field.
+    assert deal.sql("SELECT priority FROM e_deal WHERE id = :id", id=gone["id"]) == [(None,)]
+    assert deal.create("deal", {"name": "New"})["priority"] == "new"
+    with pytest.raises(ValidationFailed):
+        deal.patch("deal", first["id"], {"priority": None})
+
+
+def test_new_optional_field_with_a_default_leaves_existing_records_empty(deal: Services) -> None:
+    record = deal.create("deal", {"name": "Acme"})
+
+    result = deal(entities.add_field, "deal", field("priority", "integer", default=3))
+
+    assert "filled_defaults" not in result["ddl"]
+    assert deal.get("deal", record["id"])["priority"] is None
+    assert deal.create("deal", {"name": "New"})["priority"] == 3
+
+
+def test_making_a_field_with_a_default_required_still_counts_empty_records(deal: Services) -> None:
+    deal(entities.update_field, "deal", "stage", {"default": "new"})
+    deal.create("deal", {"name": "Acme", "stage": None})
+
+    # The default is not invented for a record someone left empty on purpose.
+    with pytest.raises(ValidationFailed) as caught:
+        deal(entities.update_field, "deal", "stage", {"required": True})
+
+    assert caught.value.details[0].extra["empty_count"] == 1
+    assert "default applies to new records only" in caught.value.message
+    assert "required" not in fields_of(deal)["stage"]
+
+
+def test_unique_default_cannot_fill_several_records(deal: Services) -> None:
+    deal.create("deal", {"name": "Acme"})
+    deal.create("deal", {"name": "Globex"})
+
+    with pytest.raises(Conflict) as caught:
+        deal(entities.add_field, "deal", field("ref", required=True, unique=True, default="X"))
+
+    assert error_fields(caught.value) == {"ref"}
+    assert "ref" not in columns(deal.runtime, "e_deal")
+    assert "ref" not in fields_of(deal)
+
+
+def test_unique_default_fills_a_single_record(deal: Services) -> None:
+    record = deal.create("deal", {"name": "Acme"})
+
+    deal(entities.add_field, "deal", field("ref", required=True, unique=True, default="X"))
+
+    assert deal.get("deal", record["id"])["ref"] == "X"
+    with pytest.raises(Conflict):
+        deal.create("deal", {"name": "Globex"})  # the default is taken now
+
+
+def test_filled_default_must_point_at_a_live_record(deal: Services) -> None:
+    deal.entity("quote", [field("title")])
+    deal.create("quote", {"title": "Q"})
+    target = deal.create("deal", {"name": "Acme"})
+    deal.delete("deal", target["id"])
+    link = field("deal", "relation", options={"target": "deal"}, required=True, default=target["id"])
+
+    with pytest.raises(ValidationFailed) as caught:
+        deal(entities.add_field, "quote", link)
+
+    assert error_fields(caught.value) == {"deal"}
+    assert "deal" not in columns(deal.runtime, "e_quote")
+    deal(restore_record, "deal", target["id"])
+    deal(entities.add_field, "quote", link)
+    assert deal.sql("SELECT deal FROM e_quote") == [(target["id"],)]
+
+
 def test_unique_is_refused_while_duplicates_exist(deal: Services) -> None:
     for code in ("A", "A", "B"):
         deal.create("deal", {"code": code})

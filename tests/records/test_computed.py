@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,11 @@ from loomworks.records.service import record_history, restore_record
 
 
 def ticket(run: Services, pattern: str = "T-{0000}") -> None:
-    run.entity("ticket", [field("subject"), field("number", "auto_number", options={"pattern": pattern})])
+    run.entity("ticket", [field("subject"), ticket_number(pattern)])
+
+
+def ticket_number(pattern: str = "T-{0000}") -> dict[str, Any]:
+    return field("number", "auto_number", options={"pattern": pattern})
 
 
 def test_auto_numbers_follow_the_pattern(run: Services) -> None:
@@ -79,6 +84,63 @@ def test_concurrent_inserts_get_unique_gapless_numbers(run: Services) -> None:
     assert sorted(numbers) == [f"T-{n:04d}" for n in range(1, threads * per_thread + 1)]
     stored = run.sql("SELECT number FROM e_ticket")
     assert len({row[0] for row in stored}) == threads * per_thread
+
+
+def test_auto_number_added_later_numbers_existing_records_in_id_order(run: Services) -> None:
+    run.entity("ticket", [field("subject")])
+    first, second, gone = (run.create("ticket", {"subject": s}) for s in ("a", "b", "c"))
+    run.delete("ticket", gone["id"])
+
+    run(entities.add_field, "ticket", ticket_number())
+
+    assert [run.get("ticket", r["id"])["number"] for r in (first, second)] == ["T-0001", "T-0002"]
+    assert run.get("ticket", first["id"])["_version"] == first["_version"]  # not a user edit
+    assert len(run(record_history, "ticket", first["id"])) == 1
+    assert run.sql("SELECT number FROM e_ticket WHERE id = :id", id=gone["id"]) == [(None,)]
+    assert run.create("ticket", {"subject": "d"})["number"] == "T-0003"
+    # A record deleted at the time is numbered when it comes back.
+    restored = run(restore_record, "ticket", gone["id"])
+    assert restored["number"] == "T-0004"
+    assert run(record_history, "ticket", gone["id"])[0]["changes"] == {"number": {"before": None, "after": "T-0004"}}
+
+
+def test_existing_records_are_numbered_in_the_period_they_were_created(
+    run: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run.entity("ticket", [field("subject")])
+    for year in (2025, 2026, 2025, 2026):
+        when = datetime(year, 6, 1, tzinfo=UTC)
+        monkeypatch.setattr("loomworks.records.service.utcnow", lambda when=when: when)
+        run.create("ticket", {"subject": str(year)})
+
+    run(entities.add_field, "ticket", ticket_number("D-{YYYY}-{00}"))
+
+    numbers = [row[0] for row in run.sql("SELECT number FROM e_ticket ORDER BY id")]
+    assert numbers == ["D-2025-01", "D-2026-01", "D-2025-02", "D-2026-02"]
+    assert run.create("ticket", {})["number"] == "D-2026-03"
+
+
+def test_restored_auto_number_field_numbers_records_created_while_it_was_removed(run: Services) -> None:
+    ticket(run)
+    numbered = run.create("ticket", {"subject": "a"})
+    run(entities.remove_field, "ticket", "number")
+    unnumbered = run.create("ticket", {"subject": "b"})
+
+    run(entities.restore_field, "ticket", "number")
+
+    assert run.get("ticket", numbered["id"])["number"] == "T-0001"
+    assert run.get("ticket", unnumbered["id"])["number"] == "T-0002"
+
+
+def test_formula_over_a_new_auto_number_sees_the_numbers(run: Services) -> None:
+    run.entity("ticket", [field("subject")])
+    record = run.create("ticket", {"subject": "a"})
+    current = run(entities.get_entity, "ticket")["fields"]
+    label = field("tag", "formula", options={"expression": {"cat": ["#", {"var": "number"}]}, "result_type": "text"})
+
+    run(entities.patch_entity, "ticket", {"fields": [*current, ticket_number(), label]})
+
+    assert run.get("ticket", record["id"])["tag"] == "#T-0001"
 
 
 # --- formulas -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from factories import Services, error_fields, field
 from loomworks.core.context import Actor
 from loomworks.errors import BadRequest, Conflict, NotFound, Unauthorized, ValidationFailed
+from loomworks.meta import entities
 from loomworks.records.service import record_history, restore_record
 
 STAGES = {"choices": [{"value": "new"}, {"value": "won"}, {"value": "lost"}]}
@@ -221,13 +222,150 @@ def test_restore_brings_the_record_back(deal: Services) -> None:
         deal(restore_record, "deal", record["id"])
 
 
+# --- retired choices ----------------------------------------------------------------------------
+
+
+def retire_won(run: Services, key: str = "stage", entity: str = "deal") -> None:
+    """Remove the choice ``won`` (confirmed) while records still hold it."""
+    choices = {"choices": [{"value": "new"}, {"value": "lost"}]}
+    run(entities.update_field, entity, key, {"options": choices}, confirm=True)
+
+
+def test_record_with_a_retired_choice_stays_readable_and_editable(deal: Services) -> None:
+    record = deal.create("deal", {"name": "Acme", "stage": "won"})
+    retire_won(deal)
+
+    assert deal.get("deal", record["id"])["stage"] == "won"
+    patched = deal.patch("deal", record["id"], {"amount": 5})
+    assert (patched["stage"], patched["amount"]) == ("won", 5)
+    # A form sending the whole record back, retired value included, is fine.
+    whole = {k: v for k, v in patched.items() if not k.startswith("_") and k != "id"}
+    same = deal.patch("deal", record["id"], whole)
+    assert same["_version"] == patched["_version"]
+    resent = deal.patch("deal", record["id"], {**whole, "name": "Acme Ltd"})
+    assert (resent["stage"], resent["name"]) == ("won", "Acme Ltd")
+
+
+def test_retired_choice_cannot_be_picked_anew(deal: Services) -> None:
+    holder = deal.create("deal", {"name": "Acme", "stage": "won"})
+    other = deal.create("deal", {"name": "Globex", "stage": "new"})
+    retire_won(deal)
+
+    with pytest.raises(ValidationFailed) as caught:
+        deal.patch("deal", other["id"], {"stage": "won"})
+    assert error_fields(caught.value) == {"stage"}
+    deal.patch("deal", holder["id"], {"stage": "lost"})
+    with pytest.raises(ValidationFailed):
+        deal.patch("deal", holder["id"], {"stage": "won"})  # once changed, it is gone
+
+
+def test_required_field_holding_a_retired_choice_stays_valid(run: Services) -> None:
+    run.entity("deal", [field("name"), field("stage", "select", options=STAGES, required=True)])
+    record = run.create("deal", {"name": "Acme", "stage": "won"})
+    retire_won(run)
+
+    assert run.patch("deal", record["id"], {"name": "Globex", "stage": "won"})["stage"] == "won"
+
+
+def test_multi_select_keeps_retired_items_it_already_holds(run: Services) -> None:
+    run.entity("deal", [field("name"), field("tags", "multi_select", options=STAGES)])
+    record = run.create("deal", {"tags": ["won", "new"]})
+    other = run.create("deal", {"tags": ["new"]})
+    retire_won(run, "tags")
+
+    patched = run.patch("deal", record["id"], {"tags": ["won", "new", "lost"]})
+
+    assert patched["tags"] == ["won", "new", "lost"]
+    assert run.patch("deal", record["id"], {"tags": ["lost"]})["tags"] == ["lost"]
+    for target in (record, other):
+        with pytest.raises(ValidationFailed) as caught:
+            run.patch("deal", target["id"], {"tags": ["new", "won"]})
+        assert error_fields(caught.value) == {"tags.1"}
+
+
+def test_sub_table_rows_keep_their_retired_choices(run: Services) -> None:
+    kind = field("kind", "select", options=STAGES, required=True)
+    lines = field("lines", "sub_table", options={"fields": [field("qty", "integer"), kind]})
+    run.entity("quote", [field("title"), lines])
+    record = run.create("quote", {"lines": [{"qty": 1, "kind": "won"}]})
+    narrowed = {"fields": [field("qty", "integer"), {**kind, "options": {"choices": [{"value": "new"}]}}]}
+    run(entities.update_field, "quote", "lines", {"options": narrowed}, confirm=True)
+    line = record["lines"][0]
+
+    patched = run.patch("quote", record["id"], {"title": "Q", "lines": [{**line, "qty": 2}]})
+
+    assert patched["lines"] == [{**line, "qty": 2}]
+    with pytest.raises(ValidationFailed) as caught:
+        run.patch("quote", record["id"], {"lines": [{**line, "qty": 2}, {"qty": 1, "kind": "won"}]})
+    assert error_fields(caught.value) == {"lines.1.kind"}
+
+
+# --- sub-table rows -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quote(run: Services) -> Services:
+    columns = [field("qty", "integer"), field("price", "decimal"), field("note")]
+    run.entity("quote", [field("title"), field("lines", "sub_table", options={"fields": columns})])
+    return run
+
+
+def test_resending_unchanged_sub_table_rows_is_a_no_op(quote: Services) -> None:
+    record = quote.create("quote", {"title": "Q", "lines": [{"qty": 2, "price": 9.5}, {"qty": 1, "note": "x"}]})
+    first, second = record["lines"]
+
+    for body in (
+        {"lines": [first, second]},
+        {"lines": [{"id": first["id"], "qty": 2}, {"id": second["id"]}]},  # unsent columns are kept
+        {"title": "Q", "lines": [{**first, "price": 9.50}, second]},
+    ):
+        same = quote.patch("quote", record["id"], body)
+        assert same["_version"] == 1
+        assert same["lines"] == record["lines"]
+    assert len(quote(record_history, "quote", record["id"])) == 1
+
+
+def test_partial_row_changes_keep_the_other_columns_and_history_shows_whole_rows(quote: Services) -> None:
+    record = quote.create("quote", {"lines": [{"qty": 2, "price": 9.5, "note": "x"}]})
+    line = record["lines"][0]
+
+    patched = quote.patch("quote", record["id"], {"lines": [{"id": line["id"], "qty": 3}, {"qty": 1}]})
+
+    added = patched["lines"][1]
+    assert patched["lines"] == [{**line, "qty": 3}, {"id": added["id"], "qty": 1, "price": None, "note": None}]
+    assert patched["_version"] == 2
+    change = quote(record_history, "quote", record["id"])[0]["changes"]["lines"]
+    assert change["before"] == [line]
+    assert change["after"] == [{**line, "qty": 3}, {"qty": 1, "price": None, "note": None}]
+
+
+def test_reordering_rows_is_a_change(quote: Services) -> None:
+    record = quote.create("quote", {"lines": [{"qty": 1}, {"qty": 2}]})
+
+    patched = quote.patch("quote", record["id"], {"lines": list(reversed(record["lines"]))})
+
+    assert [line["qty"] for line in patched["lines"]] == [2, 1]
+    assert patched["_version"] == 2
+
+
+def test_a_row_sent_twice_is_refused(quote: Services) -> None:
+    record = quote.create("quote", {"lines": [{"qty": 1}]})
+    line = record["lines"][0]
+
+    with pytest.raises(ValidationFailed) as caught:
+        quote.patch("quote", record["id"], {"lines": [line, {**line, "qty": 5}]})
+
+    assert error_fields(caught.value) == {"lines.1.id"}
+    assert quote.get("quote", record["id"])["lines"] == [line]
+
+
 # --- history ------------------------------------------------------------------------------------
 
 
-def test_history_has_field_level_before_and_after_with_who_and_when(deal: Services, member: Actor) -> None:
+def test_history_has_field_level_before_and_after_with_who_and_when(deal: Services, colleague: Actor) -> None:
     started = datetime.now(UTC) - timedelta(seconds=1)
     record = deal.create("deal", {"name": "Acme", "amount": 10})
-    deal.as_(member).patch("deal", record["id"], {"amount": 25, "stage": "won"})
+    deal.as_(colleague).patch("deal", record["id"], {"amount": 25, "stage": "won"})
     deal.delete("deal", record["id"])
     deal(restore_record, "deal", record["id"])
 
@@ -244,7 +382,7 @@ def test_history_has_field_level_before_and_after_with_who_and_when(deal: Servic
         "amount": {"before": 10, "after": 25},
         "stage": {"before": "new", "after": "won"},
     }
-    assert update["user"] == {"id": member.id, "name": "Max Member"}
+    assert update["user"] == {"id": colleague.id, "name": "Cole League"}
     assert history[3]["user"] == {"id": deal.actor.id, "name": "Ada Admin"}
     assert history[3]["changes"]["name"] == {"before": None, "after": "Acme"}
     assert "contact_email" not in history[3]["changes"]  # empty values are not "changes"
@@ -253,8 +391,6 @@ def test_history_has_field_level_before_and_after_with_who_and_when(deal: Servic
 
 
 def test_history_of_a_removed_field_is_hidden_until_it_is_restored(deal: Services) -> None:
-    from loomworks.meta import entities
-
     record = deal.create("deal", {"name": "Acme", "amount": 10})
     deal(entities.remove_field, "deal", "amount")
     assert "amount" not in deal(record_history, "deal", record["id"])[0]["changes"]

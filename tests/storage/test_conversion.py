@@ -207,3 +207,108 @@ def test_converted_values_are_written_for_soft_deleted_records_too(run: Services
     convert(run, "text")
 
     assert run.get("item", ids[0], include_deleted=True)["v"] == "41"
+
+
+# --- removing choices that records use ----------------------------------------------------------
+
+WITHOUT_WON = {"choices": [{"value": "new"}, {"value": "lost"}]}
+
+
+def test_removing_a_choice_in_use_answers_409_with_a_preview_and_changes_nothing(run: Services) -> None:
+    ids = entity_with(run, field("v", "select", options=CHOICES), ["won", "new", "won", None])
+    gone = run.create("item", {"v": "won"})
+    run.delete("item", gone["id"])  # deleted records are not "in use"
+
+    with pytest.raises(Conflict) as caught:
+        run(entities.update_field, "item", "v", {"options": WITHOUT_WON})
+
+    error = caught.value
+    assert error_fields(error) == {"v"}
+    assert "'won'" in error.message
+    assert error.data["preview"] == {
+        "field": "v",
+        "removed_choices": ["won"],
+        "records": 2,
+        "affected": [{"id": ids[0], "value": "won"}, {"id": ids[2], "value": "won"}],
+    }
+    assert run(entities.get_entity, "item")["fields"][1]["options"] == CHOICES
+
+
+def test_removing_an_unused_choice_applies_at_once(run: Services) -> None:
+    entity_with(run, field("v", "select", options=CHOICES), ["new", None])
+
+    result = run(entities.update_field, "item", "v", {"options": WITHOUT_WON})
+
+    assert "retired_choices" not in result["ddl"]
+    assert run(entities.get_entity, "item")["fields"][1]["options"] == WITHOUT_WON
+
+
+def test_relabelling_a_choice_is_not_a_removal(run: Services) -> None:
+    ids = entity_with(run, field("v", "select", options=CHOICES), ["won"])
+    relabelled = {"choices": [{"value": "new"}, {"value": "won", "label": {"en": "Won!"}}, {"value": "lost"}]}
+
+    run(entities.update_field, "item", "v", {"options": relabelled})
+
+    assert values_of(run, ids) == ["won"]
+
+
+def test_confirmed_removal_keeps_the_values_and_putting_the_choice_back_revives_them(run: Services) -> None:
+    ids = entity_with(run, field("v", "select", options=CHOICES), ["won", "new"])
+
+    result = run(entities.update_field, "item", "v", {"options": WITHOUT_WON}, confirm=True)
+
+    assert result["ddl"]["retired_choices"] == [{"field": "v", "removed_choices": ["won"], "records": 1}]
+    assert values_of(run, ids) == ["won", "new"]  # shown as stored, not cleared
+    assert run.sql("SELECT v FROM e_item ORDER BY id") == [("won",), ("new",)]
+    with pytest.raises(ValidationFailed) as caught:
+        run.create("item", {"v": "won"})  # nobody can pick it anew
+    assert error_fields(caught.value) == {"v"}
+
+    run(entities.update_field, "item", "v", {"options": CHOICES})
+
+    assert values_of(run, ids) == ["won", "new"]
+    assert run.create("item", {"v": "won"})["v"] == "won"
+
+
+def test_removing_multi_select_choices_previews_the_records_holding_them(run: Services) -> None:
+    ids = entity_with(run, field("v", "multi_select", options=CHOICES), [["new", "won"], ["new"], ["lost", "won"]])
+
+    with pytest.raises(Conflict) as caught:
+        run(entities.update_field, "item", "v", {"options": WITHOUT_WON})
+
+    preview = caught.value.data["preview"]
+    assert preview["records"] == 2
+    assert preview["affected"] == [{"id": ids[0], "value": ["new", "won"]}, {"id": ids[2], "value": ["lost", "won"]}]
+
+    run(entities.update_field, "item", "v", {"options": WITHOUT_WON}, confirm=True)
+    assert values_of(run, ids) == [["new", "won"], ["new"], ["lost", "won"]]
+
+
+def test_removing_a_sub_table_choice_previews_rows_of_live_records(run: Services) -> None:
+    kind = field("kind", "select", options=CHOICES)
+    run.entity("quote", [field("lines", "sub_table", options={"fields": [field("qty", "integer"), kind]})])
+    record = run.create("quote", {"lines": [{"qty": 1, "kind": "won"}, {"qty": 2, "kind": "new"}]})
+    gone = run.create("quote", {"lines": [{"qty": 3, "kind": "won"}]})
+    run.delete("quote", gone["id"])
+    row = record["lines"][0]["id"]
+    narrowed = {"fields": [field("qty", "integer"), field("kind", "select", options=WITHOUT_WON)]}
+
+    with pytest.raises(Conflict) as caught:
+        run(entities.update_field, "quote", "lines", {"options": narrowed})
+
+    preview = caught.value.data["preview"]
+    assert (preview["field"], preview["records"]) == ("lines.kind", 1)
+    assert preview["affected"] == [{"id": record["id"], "row": row, "value": "won"}]
+
+    run(entities.update_field, "quote", "lines", {"options": narrowed}, confirm=True)
+    assert [line["kind"] for line in run.get("quote", record["id"])["lines"]] == ["won", "new"]
+
+
+def test_choice_preview_is_capped_but_counts_every_record(run: Services) -> None:
+    entity_with(run, field("v", "select", options=CHOICES), ["won"] * 25)
+
+    with pytest.raises(Conflict) as caught:
+        run(entities.update_field, "item", "v", {"options": WITHOUT_WON})
+
+    assert caught.value.data["preview"]["records"] == 25
+    assert len(caught.value.data["preview"]["affected"]) == 20

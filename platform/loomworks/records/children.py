@@ -1,9 +1,9 @@
 """Rows that belong to a record: sub_table child rows and many-to-many links.
 
 A sub_table value is the complete list of child rows. Items with an ``id`` of an
-existing child update it, items without one are inserted, and children left out
-are deleted; the parent's history keeps the whole list before and after, so
-nothing disappears without a trace.
+existing child update it (the columns they leave out keep their values), items
+without one are inserted, and children left out are deleted; the parent's history
+keeps the whole list before and after, so nothing disappears without a trace.
 """
 
 from __future__ import annotations
@@ -17,19 +17,30 @@ from ..fields.base import FieldSpec, ValueError_
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import SubTableType
 from ..storage.tables import EntityTables
+from .retired import final
 
 
-def coerce_children(fspec: FieldSpec, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[ErrorDetail]]:
-    """Child rows in database form, with every problem reported as ``field.index.child``."""
+def coerce_children(
+    fspec: FieldSpec, rows: list[dict[str, Any]], kept: dict[int, dict[str, Any]] | None = None
+) -> tuple[list[dict[str, Any]], list[ErrorDetail]]:
+    """Child rows in database form, with every problem reported as ``field.index.child``.
+
+    ``kept`` holds, by row index, retired choice values set aside from validation
+    (``retired.set_aside``); they go back into their rows unchanged.
+    """
     sub = FIELD_TYPES.get(fspec.type)
     assert isinstance(sub, SubTableType)
     children = {c.key: c for c in sub.child_specs(fspec) if not c.removed}
     coerced: list[dict[str, Any]] = []
     errors: list[ErrorDetail] = []
+    seen: set[Any] = set()
     for index, row in enumerate(rows):
         item: dict[str, Any] = {}
         if row.get("id") is not None:
             item["id"] = row["id"]
+            if row["id"] in seen:
+                errors.append(field_error(f"{fspec.key}.{index}.id", f"row {row['id']} is sent twice"))
+            seen.add(row["id"])
         for key, value in row.items():
             if key == "id":
                 continue
@@ -42,6 +53,7 @@ def coerce_children(fspec: FieldSpec, rows: list[dict[str, Any]]) -> tuple[list[
                 item[key] = ctype.to_db(value, child)
             except ValueError_ as exc:
                 errors.append(field_error(f"{fspec.key}.{index}.{key}", str(exc)))
+        item.update({key: final(value) for key, value in (kept or {}).get(index, {}).items()})
         for child in children.values():
             if child.required and item.get(child.key) in (None, "", []):
                 errors.append(field_error(f"{fspec.key}.{index}.{child.key}", "is required"))

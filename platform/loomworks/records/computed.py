@@ -1,4 +1,4 @@
-"""Values the platform computes on write: defaults, auto-numbers, formulas and rollups.
+"""Values the platform computes on write: defaults, formulas and rollups (auto-numbers: ``auto_numbers``).
 
 Formulas are evaluated by the JsonLogic engine over the record's JSON (plus
 ``$user`` and ``$now``) in field order, so a formula may use earlier formulas.
@@ -10,20 +10,18 @@ history.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..fields.base import FieldSpec, ValueError_
-from ..fields.computed import AUTO_NUMBER_TOKEN, DEFAULT_FORMULA_SCALE, FormulaType
+from ..fields.computed import DEFAULT_FORMULA_SCALE, FormulaType
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import LogicError, evaluate, truthy
-from .models import sequences
+from .auto_numbers import number_existing
 
 
 def apply_defaults(spec: EntitySpec, body: dict[str, Any]) -> dict[str, Any]:
@@ -33,39 +31,6 @@ def apply_defaults(spec: EntitySpec, body: dict[str, Any]) -> dict[str, Any]:
         if fspec.key not in result and fspec.has_default and FIELD_TYPES.get(fspec.type).writable:
             result[fspec.key] = fspec.default
     return result
-
-
-# --- auto numbers ----------------------------------------------------------------------------
-
-
-def next_auto_number(conn: Connection, entity: str, fspec: FieldSpec, now: datetime) -> str:
-    pattern = str(fspec.options["pattern"])
-    period = "".join(
-        now.strftime({"YYYY": "%Y", "YY": "%y", "MM": "%m", "DD": "%d"}[t])
-        for t in AUTO_NUMBER_TOKEN.findall(pattern)
-        if not t.startswith("0")
-    )
-    counter = _next_value(conn, entity, fspec.key, period)
-
-    def render(match: Any) -> str:
-        token = match.group(1)
-        if token.startswith("0"):
-            return str(counter).zfill(len(token))
-        return now.strftime({"YYYY": "%Y", "YY": "%y", "MM": "%m", "DD": "%d"}[token])
-
-    return AUTO_NUMBER_TOKEN.sub(render, pattern)
-
-
-def _next_value(conn: Connection, entity: str, field: str, period: str) -> int:
-    """Atomically take the next counter value (an upsert that locks the sequence row)."""
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        dialect_insert(sequences)
-        .values(entity=entity, field=field, period=period, value=1)
-        .on_conflict_do_update(index_elements=["entity", "field", "period"], set_={"value": sequences.c.value + 1})
-        .returning(sequences.c.value)
-    )
-    return int(conn.execute(statement).scalar_one())
 
 
 # --- formulas --------------------------------------------------------------------------------
@@ -238,23 +203,27 @@ def _formula_db(ftype: Any, value: Any, fspec: FieldSpec) -> Any:
 
 
 def backfill(tx: Tx, old: EntitySpec | None, new: EntitySpec) -> None:
-    """After a definition change, compute formulas and rollups that are new or changed."""
+    """After a definition change, fill computed fields that are new, restored or changed.
+
+    Auto-numbers that became live number the live rows without one (so they come
+    first: a formula may use them); new or changed formulas and rollups are computed
+    for every row. Like a rollup refresh, this is no user edit: no version, no history.
+    """
     if old is None:
         return
     table = tx.runtime.tables_for(new).main
+
+    def became_live(f: FieldSpec) -> bool:
+        before = old.all_fields.get(f.key)
+        return before is None or before.removed or before.type != f.type
+
+    numbered = number_existing(tx.conn, new, table, [f for f in new.fields_of_type("auto_number") if became_live(f)])
     changed = [
         f
-        for f in new.fields
-        if f.type in ("formula", "rollup")
-        and not f.removed
-        and (
-            f.key not in old.all_fields
-            or old.all_fields[f.key].options != f.options
-            or old.all_fields[f.key].type != f.type
-            or old.all_fields[f.key].removed
-        )
+        for f in new.fields_of_type("formula", "rollup")
+        if became_live(f) or old.all_fields[f.key].options != f.options
     ]
-    if not changed:
+    if not changed and not numbered:
         return
     ids = {row[0] for row in tx.conn.execute(select(table.c.id))}
     if any(f.type == "rollup" for f in changed):

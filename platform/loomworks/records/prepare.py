@@ -4,7 +4,8 @@ Order matters and is the same for every caller: system keys are set aside,
 computed fields are refused if changed, the body is checked against the entity's
 compiled JSON Schema, every value is coerced by its field type, references are
 checked, and finally ``required`` is checked on the merged record. All problems
-are collected and raised together as one ValidationFailed.
+are collected and raised together as one ValidationFailed. Retired choice values
+a record already holds are set aside from validation and kept (``retired``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType, SubTableType
 from .children import coerce_children
 from .integrity import check_references, resolve_attachments, user_exists
+from .retired import final, set_aside
 from .schema import body_errors
 
 IGNORED_KEYS = frozenset(
@@ -31,7 +33,9 @@ MAX_KEY_LENGTH = 200
 @dataclass
 class Prepared:
     db_values: dict[str, Any] = field(default_factory=dict)  # main-table columns
-    json_values: dict[str, Any] = field(default_factory=dict)  # normalised JSON of every sent field
+    # Normalised JSON of every sent field; a sub-table's rows are complete (unsent columns
+    # keep their current value, or null in a new row), as they will read back.
+    json_values: dict[str, Any] = field(default_factory=dict)
     children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     links: dict[str, list[Any]] = field(default_factory=dict)
     owner: Any = None
@@ -44,6 +48,7 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
         raise BadRequest("the body must be a JSON object of field values")
     errors: list[ErrorDetail] = []
     body = _without_system_keys(spec, body, current, errors)
+    body, kept = set_aside(spec, body, current)
     validator = tx.runtime.validators.write_validator(spec)
     errors.extend(body_errors(validator, body))
     bad = {e.field.split(".")[0] for e in errors if e.field}
@@ -55,7 +60,11 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
     for key, value in body.items():
         if key in bad or key not in spec.live_fields:
             continue  # already reported: unknown field or schema error
-        _coerce_field(tx, spec, key, value, prepared, errors)
+        _coerce_field(tx, spec, key, value, prepared, errors, current, kept.rows.get(key))
+    for key, value in kept.fields.items():
+        if key not in bad:
+            prepared.db_values[key] = final(value)
+            prepared.json_values[key] = final(value)
     errors.extend(
         check_references(
             tx, spec, {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}
@@ -91,15 +100,22 @@ def _without_system_keys(
 
 
 def _coerce_field(
-    tx: Tx, spec: EntitySpec, key: str, value: Any, prepared: Prepared, errors: list[ErrorDetail]
+    tx: Tx,
+    spec: EntitySpec,
+    key: str,
+    value: Any,
+    prepared: Prepared,
+    errors: list[ErrorDetail],
+    current: dict[str, Any] | None,
+    kept_rows: dict[int, dict[str, Any]] | None,
 ) -> None:
     fspec = spec.live_fields[key]
     ftype = FIELD_TYPES.get(fspec.type)
     if isinstance(ftype, SubTableType):
-        rows, problems = coerce_children(fspec, value or [])
+        rows, problems = coerce_children(fspec, value or [], kept_rows)
         errors.extend(problems)
         prepared.children[key] = rows
-        prepared.json_values[key] = _children_json(fspec, ftype, rows)
+        prepared.json_values[key] = _children_json(fspec, ftype, rows, (current or {}).get(key) or [])
         return
     if value is None or (
         isinstance(value, str) and value == "" and fspec.type not in ("text", "long_text", "rich_text")
@@ -126,11 +142,21 @@ def _set(prepared: Prepared, fspec: Any, ftype: Any, key: str, db_value: Any) ->
     prepared.json_values[key] = None if db_value is None else ftype.from_db(db_value, fspec)
 
 
-def _children_json(fspec: Any, sub: SubTableType, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _children_json(
+    fspec: Any, sub: SubTableType, rows: list[dict[str, Any]], current_rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows as they will read back, so that re-sending unchanged rows changes nothing.
+
+    A row keeps the current values of the columns it leaves out (the write updates
+    only the sent ones); a new row reads back null in them.
+    """
     children = {c.key: c for c in sub.child_specs(fspec)}
+    columns = [c.key for c in children.values() if not c.removed and FIELD_TYPES.get(c.type).stores_column(c)]
+    held = {r["id"]: r for r in current_rows}
     result = []
     for row in rows:
-        item = {"id": row["id"]} if "id" in row else {}
+        sent_id = {"id": row["id"]} if "id" in row else {}
+        item: dict[str, Any] = {**sent_id, **dict.fromkeys(columns), **held.get(row.get("id"), {})}
         for key, value in row.items():
             if key != "id":
                 child = children[key]

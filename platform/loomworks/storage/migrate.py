@@ -3,8 +3,9 @@
 The entity service computes the new definition; this module works out what the
 database must do about it, checks the data first (a new ``required`` flag on a
 field with empty rows, a new ``unique`` flag over duplicates, a lossy type
-conversion) and only then runs the DDL. Nothing here deletes user data: a removed
-field keeps its column; only ``purge_*`` drops anything.
+conversion, choices removed while records use them) and only then runs the DDL.
+Nothing here deletes user data: a removed field keeps its column, a removed
+choice keeps its values; only ``purge_*`` drops anything.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, func, select
+from sqlalchemy import ColumnElement, Connection, Table, func, select, update
 
 from ..errors import Conflict, ValidationFailed, field_error
 from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType, SubTableType
-from . import ddl, naming
+from . import ddl, naming, retired_choices
 from .conversion import convert_column
 from .tables import EntityTables, build_tables, field_column
 
@@ -33,6 +34,8 @@ class MigrationReport:
     converted: list[dict[str, Any]] = field(default_factory=list)
     indexes_created: list[str] = field(default_factory=list)
     indexes_dropped: list[str] = field(default_factory=list)
+    filled_defaults: list[dict[str, Any]] = field(default_factory=list)
+    retired_choices: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -82,8 +85,48 @@ def _add_field(conn: Connection, tables: EntityTables, fspec: FieldSpec, report:
     elif ftype.stores_column(fspec):
         ddl.add_column(conn, tables.main, tables.main.c[fspec.key])
         report.added_columns.append(fspec.key)
-    if fspec.required:
+    if fspec.required and not fspec.removed:
+        if fills_default(fspec):
+            report.filled_defaults.append(_fill_default(conn, tables.main, fspec))
         _check_required(conn, tables.main, fspec)
+
+
+def fills_default(fspec: FieldSpec) -> bool:
+    """Whether adding ``fspec`` writes its default into the existing live rows.
+
+    Only a required field does: adding it would otherwise be refused for every row
+    that has no value yet, and the default is the value the builder chose for a
+    record nobody filled in (like ``ADD COLUMN ... DEFAULT``). A field that is not
+    required leaves existing rows empty, as a changed default does: defaults are
+    for records created from now on. Attachments are never filled: their stored
+    value is resolved from uploaded files by the records service, not written as given.
+    """
+    ftype = FIELD_TYPES.get(fspec.type)
+    return (
+        fspec.required
+        and not fspec.removed
+        and fspec.has_default
+        and fspec.default is not None
+        and ftype.writable
+        and ftype.stores_column(fspec)
+        and fspec.type != "attachment"
+    )
+
+
+def _fill_default(conn: Connection, table: Table, fspec: FieldSpec) -> dict[str, Any]:
+    """Write the default into every live row of a just-added column (soft-deleted rows stay empty)."""
+    live = table.c.deleted_at.is_(None)
+    if fspec.unique:
+        rows = conn.execute(select(func.count()).select_from(table).where(live)).scalar_one()
+        if rows > 1:
+            raise Conflict(
+                f"{fspec.key} is unique, so its default cannot fill {rows} existing records; "
+                "add it without required, give each record its own value, then make it required",
+                [field_error(fspec.key, "a unique default cannot fill several records", records=rows)],
+            )
+    value = FIELD_TYPES.get(fspec.type).to_db(fspec.default, fspec)
+    filled = conn.execute(update(table).where(live).values({fspec.key: value})).rowcount
+    return {"field": fspec.key, "rows": filled}
 
 
 def _change_field(
@@ -104,6 +147,10 @@ def _change_field(
         _check_convertible(before, after)
         result = convert_column(conn, old_tables.main, before, after, new_tables.main, confirm=confirm)
         report.converted.append(result)
+    else:
+        retired = retired_choices.check_main(conn, new_tables.main, before, after, confirm=confirm)
+        if retired:
+            report.retired_choices.append(retired)
     if after.required and not after.removed and (not before.required or before.removed):
         _check_required(conn, new_tables.main, after)
     if after.unique and not after.removed and (not before.unique or before.removed):
@@ -170,6 +217,12 @@ def _change_children(
         elif _storage_changed(previous, child):
             _check_convertible(previous, child)
             report.converted.append(convert_column(conn, old_table, previous, child, new_table, confirm=confirm))
+        else:
+            retired = retired_choices.check_child(
+                conn, new_tables.main, new_table, after, previous, child, confirm=confirm
+            )
+            if retired:
+                report.retired_choices.append(retired)
     if old_children:
         raise ValidationFailed(
             "sub-table fields cannot vanish; mark them removed instead",
@@ -189,8 +242,10 @@ def _check_required(conn: Connection, table: Table, fspec: FieldSpec) -> None:
         select(func.count()).select_from(table).where(table.c.deleted_at.is_(None), empty)
     ).scalar_one()
     if count:
+        # A default is not invented for rows a user left empty: it applies to new records.
+        hint = " (its default applies to new records only)" if fspec.default not in (None, "", []) else ""
         raise ValidationFailed(
-            f"{count} record(s) have no value for {fspec.key}; fill them before making it required",
+            f"{count} record(s) have no value for {fspec.key}; fill them before making it required{hint}",
             [field_error(fspec.key, f"{count} record(s) are empty", empty_count=count)],
         )
 
