@@ -97,7 +97,14 @@ def admin(runtime: Runtime) -> Actor:
 
 @pytest.fixture
 def member(runtime: Runtime) -> Actor:
+    """A plain member: no grants unless a role definition gives ``member`` some."""
     return make_user(runtime, "member@example.com", roles=("member",), name="Max Member")
+
+
+@pytest.fixture
+def colleague(runtime: Runtime) -> Actor:
+    """A second user who may do everything with records (a builder), for "who did it" tests."""
+    return make_user(runtime, "colleague@example.com", roles=("builder",), name="Cole League")
 
 
 @pytest.fixture

@@ -167,11 +167,11 @@ def test_every_change_writes_a_revision_with_author_time_and_diff(run: Services)
     assert history[3]["diff"] == [{"op": "add", "path": "/fields/stage/removed", "after": True}]
 
 
-def test_revision_names_the_acting_user(run: Services, member: Any) -> None:
+def test_revision_names_the_acting_user(run: Services, colleague: Any) -> None:
     run.entity("deal", deal_fields())
-    run.as_(member)(entities.add_field, "deal", field("stage"))
+    run.as_(colleague)(entities.add_field, "deal", field("stage"))
 
-    assert [r["author_id"] for r in revisions(run, "deal")] == [run.actor.id, member.id]
+    assert [r["author_id"] for r in revisions(run, "deal")] == [run.actor.id, colleague.id]
 
 
 def test_failed_change_writes_no_revision(run: Services) -> None:

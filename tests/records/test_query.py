@@ -119,13 +119,13 @@ def test_where_selects_matching_records(deals: Services, where: Any, expected: s
     assert set(names(deals, where=where)) == expected
 
 
-def test_where_can_use_the_acting_user(crm: Services, member: Actor) -> None:
-    mine = crm.as_(member).create("deal", {"name": "Mine"})
+def test_where_can_use_the_acting_user(crm: Services, colleague: Actor) -> None:
+    mine = crm.as_(colleague).create("deal", {"name": "Mine"})
 
     where = {"==": [{"var": "_owner"}, {"var": "$user.id"}]}
 
-    assert names(crm.as_(member), where=where) == ["Mine"]
-    assert mine["_owner"] == member.id
+    assert names(crm.as_(colleague), where=where) == ["Mine"]
+    assert mine["_owner"] == colleague.id
     assert "Mine" not in names(crm, where=where)
 
 
@@ -291,7 +291,7 @@ def test_related_titles_are_loaded_without_a_query_per_row(deals: Services) -> N
 @pytest.fixture(scope="module")
 def typed(shared_run: Services) -> tuple[Services, Refs, Actor]:
     """The shared database with what field samples point at, and a second user."""
-    return shared_run, make_refs(shared_run), make_user(shared_run.runtime, "m@example.com", ("member",))
+    return shared_run, make_refs(shared_run), make_user(shared_run.runtime, "m@example.com", ("builder",))
 
 
 @pytest.mark.parametrize("type_key", sorted(FIELD_TYPES.keys()))

@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from ..errors import BadRequest, field_error
+from ..errors import BadRequest, NotFound, field_error
 from ..fields.registry import FIELD_TYPES
 from ..meta import entities, revisions
+from ..meta.entities import readable_specs
 from ..records.schema import record_schema
 from .context import bool_param, int_param, json_body, transaction
 
@@ -64,7 +65,10 @@ def restore_entity(entity: str) -> Any:
 @bp.get("/entities/<entity>/schema")
 def entity_schema(entity: str) -> Any:
     with transaction() as tx:
-        return record_schema(tx.runtime.entities.get(tx.conn, entity))
+        for spec in readable_specs(tx):
+            if spec.key == entity:
+                return record_schema(spec)
+    raise NotFound(f"entity {entity[:100]!r} does not exist", data={"entity": entity[:100]})
 
 
 @bp.post("/entities/<entity>/fields")

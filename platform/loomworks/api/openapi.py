@@ -3,7 +3,8 @@
 Besides the generic ``/api/records/{entity}`` paths, every entity gets its own
 concrete paths whose bodies reference ``<Entity>Record`` / ``<Entity>Write``
 schemas compiled from its definition, so client generators and fuzzers see the
-real field types. Public, like the schema of any API: it holds no data.
+real field types. It needs a signed-in caller and shows only what that caller may use:
+entity names and field names are information too.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from flask import Blueprint
 
 from ..fields.base import MAX_RECORD_ID
 from ..fields.entity import EntitySpec
+from ..meta.entities import readable_specs
 from ..meta.validation import meta_validator
 from ..records.schema import record_schema, write_schema
-from .context import runtime
+from .context import transaction
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
@@ -29,11 +31,9 @@ JSON = "application/json"
 
 @bp.get("/openapi.json")
 def openapi_document() -> Any:
-    rt = runtime()
-    with rt.engine.connect() as conn:
-        specs = rt.entities.specs(conn)
-        live = [spec for key, spec in sorted(specs.items()) if not rt.entities.is_deleted(key)]
-    return build_document(live)
+    """The document as the caller may use it: entities they can read, fields they can see."""
+    with transaction() as tx:
+        return build_document(readable_specs(tx))
 
 
 def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
@@ -171,6 +171,7 @@ def _auth_paths() -> dict[str, Any]:
     }
     return {
         "/api/health": {"get": {**_op("Database and worker status", errors=()), "security": []}},
+        "/api/openapi.json": {"get": _op("This document, as the caller may use it", result=OBJECT, errors=(401,))},
         "/api/auth/login": {
             "post": {**_op("Sign in", body=credentials, result=OBJECT, errors=(400, 401, 422)), "security": []}
         },

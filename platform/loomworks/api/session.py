@@ -25,7 +25,7 @@ from .context import SAFE_METHODS, request_connection, runtime
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_SESSION_KEY = "csrf"
 #: Paths reachable without signing in.
-PUBLIC_PATHS = frozenset({"/api/auth/login", "/api/health", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset({"/api/auth/login", "/api/health"})
 
 
 class SignedInUser(UserMixin):  # type: ignore[misc]

@@ -33,8 +33,17 @@ class Actor:
             "email": self.email,
             "name": self.name,
             "roles": list(self.roles),
-            "link": dict(self.link or {}),
+            "link": _links(self.link),
         }
+
+
+def _links(link: dict[str, Any] | None) -> dict[str, Any]:
+    """A portal user's ``{"entity": "company", "id": 7}`` as scopes read it: ``$user.link.company`` is 7."""
+    if not link:
+        return {}
+    if "entity" in link and "id" in link:
+        return {str(link["entity"]): link["id"]}
+    return dict(link)
 
 
 SYSTEM_ACTOR = Actor(id=None, email="system", name="System", roles=("admin",))
@@ -48,3 +57,5 @@ class Tx:
     actor: Actor
     runtime: Any  # loomworks.runtime.Runtime (kept loose to avoid an import cycle)
     after_commit: list[Any] = field(default_factory=list)
+    #: Per-transaction memo (e.g. the actor's effective permissions), computed on first use.
+    memo: dict[str, Any] = field(default_factory=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -83,6 +83,12 @@ class EntitySpec:
             if spec.type in ("text", "auto_number", "email"):
                 return spec.key
         return None
+
+    def without(self, keys: frozenset[str]) -> EntitySpec:
+        """A read-only view lacking ``keys`` (e.g. the fields hidden from one reader); never stored."""
+        if not keys:
+            return self
+        return replace(self, fields=tuple(f for f in self.fields if f.key not in keys))
 
     def fields_of_type(self, *types: str) -> list[FieldSpec]:
         return [f for f in self.live_fields.values() if f.type in types]

@@ -11,10 +11,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..auth.authorize import authorize
+from ..auth.authorize import authorize, permissions
+from ..auth.permissions import Permissions
 from ..core.context import Tx
 from ..errors import BadRequest, Conflict, NotFound, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
+from ..fields.registry import FIELD_TYPES
+from ..records.integrity import check_references
 from ..storage import migrate
 from . import store
 from .dependencies import check_dependent_rollups, own_rollup_errors
@@ -25,17 +28,61 @@ EDITABLE_FIELD_PROPS = ("label", "help", "required", "unique", "indexed", "defau
 
 
 def list_entities(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]:
-    authorize(tx.actor, "read", "meta:entity")
-    return [_describe(d) for d in store.list_definitions(tx.conn, KIND, include_deleted)]
+    """Definitions the reader may use: builders see all; others the entities they can read,
+    without the fields every one of their grants hides (a definition must not leak them either)."""
+    authorize(tx, "read", "meta:entity")
+    granted = permissions(tx)
+    if include_deleted and not granted.changes_definitions:
+        include_deleted = False
+    described = []
+    for stored in store.list_definitions(tx.conn, KIND, include_deleted):
+        view = _reader_view(granted, stored)
+        if view is not None:
+            described.append(view)
+    return described
 
 
 def get_entity(tx: Tx, key: str, include_deleted: bool = False) -> dict[str, Any]:
-    authorize(tx.actor, "read", f"meta:entity:{key}")
-    return _describe(_stored(tx, key, include_deleted))
+    authorize(tx, "read", f"meta:entity:{key}")
+    granted = permissions(tx)
+    view = _reader_view(granted, _stored(tx, key, include_deleted and granted.changes_definitions))
+    if view is None:
+        raise NotFound(f"entity {key!r} does not exist", data={"entity": key})
+    return view
+
+
+def readable_specs(tx: Tx) -> list[EntitySpec]:
+    """Live entity specs as the actor may see them (hidden fields left out), sorted by key."""
+    authorize(tx, "read", "meta:entity")
+    granted = permissions(tx)
+    cache = tx.runtime.entities
+    specs = []
+    for key, spec in sorted(cache.specs(tx.conn).items()):
+        if cache.is_deleted(key):
+            continue
+        if granted.changes_definitions:
+            specs.append(spec)
+            continue
+        grants = granted.grants_for(key, "read")
+        if grants:
+            specs.append(spec.without(frozenset(set.intersection(*[set(g.hidden_fields) for g in grants]))))
+    return specs
+
+
+def _reader_view(granted: Permissions, stored: store.StoredDefinition) -> dict[str, Any] | None:
+    described = _describe(stored)
+    if granted.changes_definitions:
+        return described
+    grants = granted.grants_for(stored.key, "read")
+    if not grants:
+        return None
+    hidden = set.intersection(*[set(g.hidden_fields) for g in grants])
+    described["fields"] = [f for f in described["fields"] if f["key"] not in hidden and not f.get("removed")]
+    return described
 
 
 def create_entity(tx: Tx, doc: Any) -> dict[str, Any]:
-    authorize(tx.actor, "create", "meta:entity")
+    authorize(tx, "create", "meta:entity")
     if not isinstance(doc, dict):
         raise BadRequest("an entity definition must be a JSON object")
     key = doc.get("key")
@@ -50,7 +97,7 @@ def patch_entity(tx: Tx, key: str, patch: Any, confirm: bool = False) -> dict[st
 
     Fields left out of a new ``fields`` list are removed (hidden, data kept), never dropped.
     """
-    authorize(tx.actor, "update", f"meta:entity:{key}")
+    authorize(tx, "update", f"meta:entity:{key}")
     current = _stored(tx, key)
     if not isinstance(patch, dict):
         raise BadRequest("the body must be a JSON object")
@@ -67,7 +114,7 @@ def patch_entity(tx: Tx, key: str, patch: Any, confirm: bool = False) -> dict[st
 
 
 def add_field(tx: Tx, key: str, field: Any) -> dict[str, Any]:
-    authorize(tx.actor, "update", f"meta:entity:{key}")
+    authorize(tx, "update", f"meta:entity:{key}")
     current = _stored(tx, key)
     if not isinstance(field, dict):
         raise BadRequest("a field must be a JSON object")
@@ -81,7 +128,7 @@ def add_field(tx: Tx, key: str, field: Any) -> dict[str, Any]:
 
 
 def update_field(tx: Tx, key: str, field_key: str, patch: Any, confirm: bool = False) -> dict[str, Any]:
-    authorize(tx.actor, "update", f"meta:entity:{key}")
+    authorize(tx, "update", f"meta:entity:{key}")
     current = _stored(tx, key)
     if not isinstance(patch, dict):
         raise BadRequest("the body must be a JSON object")
@@ -105,7 +152,7 @@ def update_field(tx: Tx, key: str, field_key: str, patch: Any, confirm: bool = F
 
 
 def remove_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
-    authorize(tx.actor, "update", f"meta:entity:{key}")
+    authorize(tx, "update", f"meta:entity:{key}")
     current = _stored(tx, key)
     doc = copy.deepcopy(current.effective)
     target = _field(doc, field_key)
@@ -118,7 +165,7 @@ def remove_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
 
 
 def restore_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
-    authorize(tx.actor, "update", f"meta:entity:{key}")
+    authorize(tx, "update", f"meta:entity:{key}")
     current = _stored(tx, key)
     doc = copy.deepcopy(current.effective)
     target = _field(doc, field_key)
@@ -130,7 +177,7 @@ def restore_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
 
 def purge_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
     """Drop a removed field's column and data for good (admins only)."""
-    authorize(tx.actor, "purge", f"meta:entity:{key}")
+    authorize(tx, "purge", f"meta:entity:{key}")
     current = _stored(tx, key)
     doc = copy.deepcopy(current.effective)
     target = _field(doc, field_key)
@@ -153,7 +200,7 @@ def purge_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
 
 def delete_entity(tx: Tx, key: str) -> dict[str, Any]:
     """Soft-delete: the API stops serving it; table and data stay until purged."""
-    authorize(tx.actor, "delete", f"meta:entity:{key}")
+    authorize(tx, "delete", f"meta:entity:{key}")
     current = _stored(tx, key)
     referencing = _referencing_fields(tx, key)
     if referencing:
@@ -168,7 +215,7 @@ def delete_entity(tx: Tx, key: str) -> dict[str, Any]:
 
 
 def restore_entity(tx: Tx, key: str) -> dict[str, Any]:
-    authorize(tx.actor, "update", f"meta:entity:{key}")
+    authorize(tx, "update", f"meta:entity:{key}")
     current = _stored(tx, key, include_deleted=True)
     if not current.deleted:
         raise Conflict(f"entity {key!r} is not deleted")
@@ -179,7 +226,7 @@ def restore_entity(tx: Tx, key: str) -> dict[str, Any]:
 
 
 def purge_entity(tx: Tx, key: str) -> None:
-    authorize(tx.actor, "purge", f"meta:entity:{key}")
+    authorize(tx, "purge", f"meta:entity:{key}")
     current = _stored(tx, key, include_deleted=True)
     if not current.deleted:
         raise Conflict(f"delete entity {key!r} before purging it")
@@ -200,7 +247,7 @@ def revert(tx: Tx, revision_id: int, to: str = "before", confirm: bool = False) 
         raise ValidationFailed("invalid revert target", [field_error("to", "must be 'before' or 'after'")])
     if revision["kind"] != KIND:
         raise BadRequest(f"reverting {revision['kind']} definitions is not supported yet")
-    authorize(tx.actor, "update", f"meta:entity:{revision['key']}")
+    authorize(tx, "update", f"meta:entity:{revision['key']}")
     target = revision[to]
     current = store.get_definition(tx.conn, KIND, revision["key"])
     if target is None:
@@ -230,6 +277,7 @@ def _apply(
     if rollup_errors:
         raise ValidationFailed("a rollup cannot use that source", rollup_errors)
     check_dependent_rollups(new, live_specs)
+    _check_filled_defaults(tx, old, new)
     report = migrate.migrate(tx.conn, old, new, confirm=confirm)
     stored = store.save_definition(
         tx.conn, KIND, new.key, doc, author_id=tx.actor.id, action=action, ddl_report=report.to_json()
@@ -238,6 +286,21 @@ def _apply(
     result = _describe(stored)
     result["ddl"] = report.to_json()
     return result
+
+
+def _check_filled_defaults(tx: Tx, old: EntitySpec | None, new: EntitySpec) -> None:
+    """A default that migrate writes into existing records must point at a live record or
+    user, as a value a user typed must: else those records would point at nothing."""
+    if old is None:
+        return
+    defaults = {
+        f.key: FIELD_TYPES.get(f.type).to_db(f.default, f)
+        for f in new.fields
+        if f.key not in old.all_fields and f.type in ("relation", "user") and migrate.fills_default(f)
+    }
+    errors = check_references(tx, new, defaults)
+    if errors:
+        raise ValidationFailed("a default that fills existing records must point at something that exists", errors)
 
 
 def _keep_removed(old_fields: list[dict[str, Any]], new_fields: list[Any]) -> list[Any]:

@@ -13,14 +13,14 @@ MAX_REVISIONS = 500
 
 def list_revisions(tx: Tx, kind: str | None = None, key: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Newest first; the full before/after documents are left to ``get_revision``."""
-    authorize(tx.actor, "read", f"meta:{kind or '*'}:{key or '*'}")
+    authorize(tx, "read", "meta:revisions")
     rows = store.list_revisions(tx.conn, kind, key, max(1, min(limit, MAX_REVISIONS)))
     return [_public(row, full=False) for row in rows]
 
 
 def get_revision(tx: Tx, revision_id: int) -> dict[str, Any]:
     row = store.get_revision(tx.conn, revision_id)
-    authorize(tx.actor, "read", f"meta:{row['kind']}:{row['key']}")
+    authorize(tx, "read", "meta:revisions")
     return _public(row, full=True)
 
 

@@ -18,7 +18,8 @@ from ..errors import BadRequest, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType
-from .query import ListParams, build_condition
+from .access import entity_access
+from .query import ListParams, build_condition, readable_rows
 from .serialize import target_titles
 
 BUCKETS = ("day", "week", "month", "quarter", "year")
@@ -36,14 +37,16 @@ class Grouping:
 
 def aggregate(tx: Tx, entity: str, group_by: list[str], metrics: list[str], where: Any = None) -> dict[str, Any]:
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "read", f"entity:{entity}")
+    authorize(tx, "read", f"entity:{entity}")
     table = tx.runtime.tables_for(spec).main
     dialect = tx.conn.dialect.name
     if len(group_by) > 2:
         raise BadRequest("group by at most two fields", [field_error("group_by", "too many fields")])
-    groupings = [_grouping(spec, table, item, dialect) for item in group_by]
-    measures = [_metric(spec, table, item) for item in (metrics or ["count"])]
-    condition = build_condition(tx, spec, ListParams(where=where))
+    access = entity_access(tx, spec, "read")
+    usable = spec.without(access.restricted)  # hidden fields group and total like absent ones
+    groupings = [_grouping(usable, table, item, dialect) for item in group_by]
+    measures = [_metric(usable, table, item) for item in (metrics or ["count"])]
+    condition = build_condition(tx, spec, ListParams(where=where), access)
     columns = [g.expr.label(f"g{i}") for i, g in enumerate(groupings)]
     query = select(*columns, *[m[1].label(m[0]) for m in measures]).where(condition)
     if groupings:
@@ -143,7 +146,14 @@ def _attach_titles(tx: Tx, spec: EntitySpec, groupings: list[Grouping], groups: 
         if not isinstance(ftype, RelationType):
             continue
         ids = {g["key"][grouping.field] for g in groups if g["key"][grouping.field] is not None}
-        titles = target_titles(tx.conn, tx.runtime.tables_by_key, ftype.target(fspec), ids, include_deleted=True)
+        titles = target_titles(
+            tx.conn,
+            tx.runtime.tables_by_key,
+            ftype.target(fspec),
+            ids,
+            include_deleted=True,
+            readable=readable_rows(tx),
+        )
         for group in groups:
             value = group["key"][grouping.field]
             if value in titles:

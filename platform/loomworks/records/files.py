@@ -28,7 +28,7 @@ SAFE_DEFAULT_TYPE = "application/octet-stream"
 
 
 def store_file(tx: Tx, name: str, content_type: str | None, stream: IO[bytes], max_bytes: int) -> dict[str, Any]:
-    authorize(tx.actor, "create", "file")
+    authorize(tx, "create", "file")
     clean_name = _clean_name(name)
     file_id = secrets.token_hex(16)
     folder = _folder(tx)
@@ -60,7 +60,7 @@ def store_file(tx: Tx, name: str, content_type: str | None, stream: IO[bytes], m
 
 
 def open_file(tx: Tx, file_id: str) -> tuple[dict[str, Any], Path]:
-    authorize(tx.actor, "read", f"file:{file_id}")
+    authorize(tx, "read", f"file:{file_id}")
     if not re.fullmatch(FILE_ID_PATTERN.strip("^$"), file_id):
         raise NotFound(f"file {file_id[:40]!r} does not exist")
     row = tx.conn.execute(select(files).where(files.c.id == file_id)).mappings().first()

@@ -23,13 +23,13 @@ from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
 from ..auth.authorize import authorize
 from ..core.context import Tx
 from ..core.db import CASEFOLD_FUNCTION
-from ..core.sqltypes import utcnow
-from ..errors import BadRequest, field_error
+from ..errors import BadRequest, Forbidden, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.temporal import parse_date, parse_datetime
 from ..logic.sql import compile_filter
-from .filter_scope import SYSTEM_REFS, EntityFilterScope
+from .access import EntityAccess, entity_access, strip_invisible, visible_keys
+from .filter_scope import SYSTEM_REFS, HopAccess, entity_filter_scope
 from .serialize import RecordReader, attach_related
 
 DEFAULT_LIMIT = 50
@@ -61,55 +61,61 @@ class SortKey:
 
 def list_records(tx: Tx, entity: str, params: ListParams) -> dict[str, Any]:
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "read", f"entity:{entity}")
+    authorize(tx, "read", f"entity:{entity}")
     tables = tx.runtime.tables_for(spec)
     table = tables.main
-    condition = build_condition(tx, spec, params)
-    keys = sort_keys(spec, table, params.sort)
+    access = entity_access(tx, spec, "read")
+    condition = build_condition(tx, spec, params, access)
+    keys = sort_keys(spec, table, params.sort, access.restricted)
     signature = _signature(keys)
     page_condition = condition
     if params.cursor:
         page_condition = and_(condition, _after(keys, decode_cursor(params.cursor, signature, keys)))
-    fields = projection(spec, params.fields)
+    fields = projection(spec, params.fields, access.hidden)
     order = []
     for key in keys:
         ordered = key.column.desc() if key.descending else key.column.asc()
         order.append(ordered.nulls_last())
     limit = _limit(params.limit)
-    rows = tx.conn.execute(select(table).where(page_condition).order_by(*order).limit(limit + 1)).mappings().all()
+    statement = select(table, *access.mask_columns()).where(page_condition).order_by(*order).limit(limit + 1)
+    rows = tx.conn.execute(statement).mappings().all()
     more = len(rows) > limit
     rows = rows[:limit]
     read = RecordReader(fields, table.c.keys())
     records = [read(row) for row in rows]
-    attach_related(tx.conn, tx.runtime.tables_by_key, tables, records, fields)
+    attach_related(tx.conn, tx.runtime.tables_by_key, tables, records, fields, readable_rows(tx))
+    if access.masks:
+        for record, row in zip(records, rows, strict=True):
+            strip_invisible(record, visible_keys(access, spec, row), spec)
     next_cursor = encode_cursor(signature, keys, rows[-1]) if more and rows else None
     total, estimate = count(tx.conn, table, condition) if params.with_total else (None, False)
     return {"items": records, "next_cursor": next_cursor, "total": total, "total_is_estimate": estimate}
 
 
-def build_condition(tx: Tx, spec: EntitySpec, params: ListParams) -> ColumnElement[bool]:
+def build_condition(tx: Tx, spec: EntitySpec, params: ListParams, access: EntityAccess) -> ColumnElement[bool]:
+    """Trash or live rows, the reader's row scope, the filter and the text search, ANDed."""
     table = tx.runtime.tables_for(spec).main
     live = table.c.deleted_at.is_not(None) if params.deleted else table.c.deleted_at.is_(None)
     parts: list[ColumnElement[bool]] = [live]
+    if access.rows is not None:
+        parts.append(access.rows)
     if params.where not in (None, {}, True):
-        parts.append(compile_filter(params.where, filter_scope(tx, spec)))
+        scope = entity_filter_scope(tx, spec, access.restricted, readable_rows(tx))
+        parts.append(compile_filter(params.where, scope))
     if params.q:
-        parts.append(text_search(spec, table, params.q, tx.conn.dialect.name))
+        parts.append(text_search(spec, table, params.q, tx.conn.dialect.name, access.restricted))
     return and_(*parts)
 
 
-def filter_scope(tx: Tx, spec: EntitySpec) -> EntityFilterScope:
-    constants = {"$user": tx.actor.logic_context(), "$now": utcnow().isoformat()}
-    return EntityFilterScope(spec, tx.runtime.tables_for(spec).main, tx.runtime.tables_by_key, constants)
-
-
-def text_search(spec: EntitySpec, table: Any, q: str, dialect: str = "postgresql") -> ColumnElement[bool]:
-    """Case-insensitive (beyond ASCII too) substring match over every searchable text field."""
+def text_search(
+    spec: EntitySpec, table: Any, q: str, dialect: str = "postgresql", restricted: frozenset[str] = frozenset()
+) -> ColumnElement[bool]:
+    """Case-insensitive (beyond ASCII too) substring match over every searchable text field the reader may see."""
     q = q.strip()[:MAX_QUERY_TEXT]
     columns = [
         table.c[f.key]
         for f in spec.live_fields.values()
-        if FIELD_TYPES.get(f.type).searchable and FIELD_TYPES.get(f.type).stores_column(f)
+        if FIELD_TYPES.get(f.type).searchable and FIELD_TYPES.get(f.type).stores_column(f) and f.key not in restricted
     ]
     if not q:
         return true()
@@ -126,13 +132,17 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def sort_keys(spec: EntitySpec, table: Any, sort: list[str]) -> list[SortKey]:
+def sort_keys(spec: EntitySpec, table: Any, sort: list[str], restricted: frozenset[str] = frozenset()) -> list[SortKey]:
     if len(sort) > MAX_SORT_KEYS:
         raise BadRequest(f"sort by at most {MAX_SORT_KEYS} fields", [field_error("sort", "too many keys")])
     keys: list[SortKey] = []
     for item in sort:
         descending = item.startswith("-")
         name = item.lstrip("-+").strip()
+        if name in restricted:  # sorting reveals order: a hidden field sorts like one that does not exist
+            raise BadRequest(
+                f"cannot sort by {name[:100]!r}: no such field", [field_error("sort", f"unknown field {name[:100]!r}")]
+            )
         keys.append(_sort_key(spec, table, name, descending))
     if not any(k.name == "id" for k in keys):
         keys.append(SortKey("id", table.c.id, "number", bool(keys and keys[0].descending)))
@@ -155,15 +165,28 @@ def _sort_key(spec: EntitySpec, table: Any, name: str, descending: bool) -> Sort
     return SortKey(name, table.c[column_name], ftype.kind(fspec) or "text", descending)
 
 
-def projection(spec: EntitySpec, names: list[str] | None) -> list[Any]:
+def projection(spec: EntitySpec, names: list[str] | None, hidden: frozenset[str] = frozenset()) -> list[Any]:
     if not names:
-        return list(spec.live_fields.values())
-    unknown = [n for n in names if n not in spec.live_fields and n != "id" and not n.startswith("_")]
+        return [f for f in spec.live_fields.values() if f.key not in hidden]
+    unknown = [n for n in names if (n not in spec.live_fields or n in hidden) and n != "id" and not n.startswith("_")]
     if unknown:
         raise BadRequest(
             "unknown fields requested", [field_error("fields", f"unknown field {n[:100]!r}") for n in unknown]
         )
     return [spec.live_fields[n] for n in names if n in spec.live_fields]
+
+
+def readable_rows(tx: Tx) -> HopAccess:
+    """For relation hops and titles: which rows of another entity the reader may read."""
+
+    def hop(target: EntitySpec) -> tuple[ColumnElement[bool] | None, frozenset[str]]:
+        try:
+            access = entity_access(tx, target, "read")
+        except Forbidden:
+            return false(), frozenset(target.live_fields)
+        return access.rows, access.restricted
+
+    return hop
 
 
 def _limit(limit: int) -> int:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, select, true
 
 from ..auth.models import users
 from ..fields.base import FieldSpec
@@ -66,10 +66,14 @@ def attach_related(
     tables: EntityTables,
     records: Sequence[Record],
     fields: Iterable[FieldSpec],
+    readable: Any = None,
 ) -> None:
     """Fill sub_table rows, many-to-many ids and ``_refs`` (id + title) for ``records``.
 
-    ``entity_tables(key)`` returns the EntityTables of another entity (for titles).
+    ``entity_tables(key)`` returns the EntityTables of another entity (for titles);
+    ``readable(spec)`` (the reader's row scope and restricted fields of that entity, see
+    ``records.query.readable_rows``) keeps titles of records the reader may not read,
+    or whose title field is hidden from them, on the server: the id stays, the title is null.
     """
     if not records:
         return
@@ -80,7 +84,7 @@ def attach_related(
         if isinstance(ftype, SubTableType):
             _attach_children(conn, tables.children[fspec.key], fspec, ftype, records, ids)
         elif isinstance(ftype, RelationType):
-            _attach_relation(conn, entity_tables, tables, fspec, ftype, records, refs, ids)
+            _attach_relation(conn, entity_tables, tables, fspec, ftype, records, refs, ids, readable)
         elif fspec.type in ("user", "created_by", "updated_by"):
             _attach_users(conn, fspec.key, records, refs)
     for record in records:
@@ -121,6 +125,7 @@ def _attach_relation(
     records: Sequence[Record],
     refs: dict[Any, dict[str, Any]],
     ids: list[Any],
+    readable: Any = None,
 ) -> None:
     if relation.is_many(fspec):
         link = tables.links[fspec.key]
@@ -132,7 +137,7 @@ def _attach_relation(
         targets: dict[Any, list[Any]] = defaultdict(list)
         for source_id, target_id in rows:
             targets[source_id].append(target_id)
-        titles = target_titles(conn, entity_tables, relation.target(fspec), {t for _, t in rows})
+        titles = target_titles(conn, entity_tables, relation.target(fspec), {t for _, t in rows}, readable=readable)
         for record in records:
             live = [t for t in targets.get(record["id"], []) if t in titles]
             record[fspec.key] = live
@@ -140,7 +145,7 @@ def _attach_relation(
                 refs[record["id"]][fspec.key] = [{"id": t, "title": titles[t]} for t in live]
         return
     wanted = {r.get(fspec.key) for r in records if r.get(fspec.key) is not None}
-    titles = target_titles(conn, entity_tables, relation.target(fspec), wanted, include_deleted=True)
+    titles = target_titles(conn, entity_tables, relation.target(fspec), wanted, include_deleted=True, readable=readable)
     for record in records:
         target = record.get(fspec.key)
         if target is not None and target in titles:
@@ -148,19 +153,34 @@ def _attach_relation(
 
 
 def target_titles(
-    conn: Connection, entity_tables: Any, entity: str, ids: set[Any], include_deleted: bool = False
-) -> dict[Any, str]:
-    """``{id: title}`` of live (optionally also deleted) rows of ``entity``."""
+    conn: Connection,
+    entity_tables: Any,
+    entity: str,
+    ids: set[Any],
+    include_deleted: bool = False,
+    readable: Any = None,
+) -> dict[Any, str | None]:
+    """``{id: title}`` of live (optionally also deleted) rows of ``entity``.
+
+    With ``readable``, rows the reader may not read (or whose title field is hidden
+    from them) keep their id but get a null title.
+    """
     if not ids:
         return {}
     target: EntityTables = entity_tables(entity)
     title_key = target.spec.title_key()
     table = target.main
-    title_column = table.c[title_key] if title_key else table.c.id
-    query = select(table.c.id, title_column).where(table.c.id.in_(ids))
+    rows_scope, restricted = readable(target.spec) if readable else (None, frozenset())
+    title_column = table.c[title_key] if title_key and title_key not in restricted else table.c.id
+    shown = (rows_scope if rows_scope is not None else true()).label("readable")
+    query = select(table.c.id, title_column, shown).where(table.c.id.in_(ids))
     if not include_deleted:
         query = query.where(table.c.deleted_at.is_(None))
-    return {row[0]: "" if row[1] is None else str(row[1]) for row in conn.execute(query)}
+    hide_title = bool(title_key and title_key in restricted)
+    return {
+        row[0]: None if hide_title or not row[2] else ("" if row[1] is None else str(row[1]))
+        for row in conn.execute(query)
+    }
 
 
 def _attach_users(conn: Connection, key: str, records: Sequence[Record], refs: dict[Any, dict[str, Any]]) -> None:

@@ -16,15 +16,26 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.authorize import authorize
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import Conflict, NotFound, field_error
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType
 from . import computed
+from .access import (
+    EntityAccess,
+    check_writable,
+    covering_grants,
+    entity_access,
+    rows_condition,
+    strip_invisible,
+    visible_keys,
+)
+from .auto_numbers import missing_numbers, next_auto_number
 from .children import remove_link_targets, write_children, write_links
 from .history import changes_between, read_history, write_history
 from .integrity import enforce_restrict, missing_targets, unique_conflicts
 from .prepare import Prepared, prepare
+from .query import readable_rows
 from .serialize import Record, attach_related, row_to_record
 
 MAX_CASCADE_DEPTH = 8
@@ -32,15 +43,19 @@ MAX_CASCADE_DEPTH = 8
 
 def get_record(tx: Tx, entity: str, record_id: Any, include_deleted: bool = False) -> Record:
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "read", f"entity:{entity}")
-    row = _row(tx, spec, record_id, include_deleted)
-    return _serialize(tx, spec, row)
+    authorize(tx, "read", f"entity:{entity}")
+    access = entity_access(tx, spec, "read")
+    row = _row(tx, spec, record_id, include_deleted, access)
+    return _for_reader(tx, spec, access, row)
 
 
 def create_record(tx: Tx, entity: str, body: Any) -> Record:
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "create", f"entity:{entity}")
+    authorize(tx, "create", f"entity:{entity}")
+    access = entity_access(tx, spec, "create")
     tables = tx.runtime.tables_for(spec)
+    sent = set(body) if isinstance(body, dict) else set()
+    _refuse_hidden(access, sent)
     prepared = prepare(tx, spec, computed.apply_defaults(spec, body) if isinstance(body, dict) else body, None)
     now = utcnow()
     values = dict(prepared.db_values)
@@ -49,7 +64,7 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
         values[key] = empty
         json_record[key] = FIELD_TYPES.get("rollup").from_db(empty, spec.all_fields[key])
     for fspec in spec.fields_of_type("auto_number"):
-        values[fspec.key] = json_record[fspec.key] = computed.next_auto_number(tx.conn, entity, fspec, now)
+        values[fspec.key] = json_record[fspec.key] = next_auto_number(tx.conn, entity, fspec, now)
     _apply_formulas(tx, spec, json_record, values)
     _check_unique(tx, spec, tables.main, values, None)
     system = {
@@ -66,6 +81,7 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
         raise _integrity_conflict(spec, exc) from None
     assert result.inserted_primary_key is not None
     record_id = result.inserted_primary_key[0]
+    _check_write_allowed(tx, spec, access, record_id, sent)
     _write_owned_rows(tx, spec, record_id, prepared)
     if prepared.children and computed.has_sub_table_rollups(spec):
         # Rollups over the rows just written, and formulas using them, changed the row.
@@ -80,14 +96,24 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
     history = {k: [None, v] for k, v in json_record.items() if not FIELD_TYPES.get(spec.all_fields[k].type).is_empty(v)}
     write_history(tx.conn, entity, record_id, 1, "create", history, tx.actor.id)
     _refresh_parents(tx, spec, [{}, json_record])
-    return record
+    return _result_for_reader(tx, spec, record)
 
 
-def update_record(tx: Tx, entity: str, record_id: Any, body: Any, expected_version: int | None = None) -> Record:
+def update_record(
+    tx: Tx, entity: str, record_id: Any, body: Any, expected_version: int | None = None, *, system: bool = False
+) -> Record:
+    """Change fields; ``system`` marks a consequence the builder configured (nulling a reference
+    to a deleted record), which applies whatever the actor's own grants on this row are."""
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "update", f"entity:{entity}")
+    if not system:
+        authorize(tx, "update", f"entity:{entity}")
+    access = entity_access(tx, spec, "update", system=system)
     tables = tx.runtime.tables_for(spec)
-    row = _row(tx, spec, record_id)
+    row = _row(tx, spec, record_id, False, entity_access(tx, spec, "read", system=system))
+    if not system:
+        sent = set(body) if isinstance(body, dict) else set()
+        _refuse_hidden(access, sent)
+        _check_write_allowed(tx, spec, access, record_id, sent)
     if expected_version is not None and expected_version != row["version"]:
         raise _stale(row["version"])
     current = _serialize(tx, spec, row)
@@ -101,7 +127,7 @@ def update_record(tx: Tx, entity: str, record_id: Any, body: Any, expected_versi
         merged["_owner"] = prepared.owner
     changes = changes_between(current, merged, [*spec.live_fields, "_owner"])
     if not changes:
-        return current
+        return {} if system else _result_for_reader(tx, spec, {"id": record_id, "_version": row["version"]})
     now = utcnow()
     version = row["version"] + 1
     statement = (
@@ -114,6 +140,8 @@ def update_record(tx: Tx, entity: str, record_id: Any, body: Any, expected_versi
             raise _stale(None)
     except IntegrityError as exc:
         raise _integrity_conflict(spec, exc) from None
+    if not system and not covering_grants(tx, access, tables.main, record_id):
+        raise Forbidden("this change would move the record outside what you may update")
     _write_owned_rows(tx, spec, record_id, prepared)
     if prepared.children:
         computed.refresh_sub_table_rollups(tx, spec, {record_id})
@@ -122,16 +150,25 @@ def update_record(tx: Tx, entity: str, record_id: Any, body: Any, expected_versi
             changes = changes_between(current, {**merged, **_derived(spec, fresh)}, [*spec.live_fields, "_owner"])
     write_history(tx.conn, entity, record_id, version, "update", changes, tx.actor.id)
     _refresh_parents(tx, spec, [current, merged])
-    return get_record(tx, entity, record_id)
+    return {} if system else _result_for_reader(tx, spec, {"id": record_id, "_version": version})
 
 
 def delete_record(tx: Tx, entity: str, record_id: Any, _depth: int = 0) -> None:
-    """Soft delete, following each inbound relation's ``on_delete``."""
+    """Soft delete, following each inbound relation's ``on_delete``.
+
+    The actor needs a delete grant covering this record; what the relations then do to
+    other records (cascade, set null) is the builder's configured integrity and runs as such.
+    """
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "delete", f"entity:{entity}")
+    system = _depth > 0
+    if not system:
+        authorize(tx, "delete", f"entity:{entity}")
     if _depth > MAX_CASCADE_DEPTH:
         raise Conflict("cascading delete goes too deep; delete the related records first")
-    row = _row(tx, spec, record_id)
+    row = _row(tx, spec, record_id, False, entity_access(tx, spec, "read", system=system))
+    access = entity_access(tx, spec, "delete", system=system)
+    if not covering_grants(tx, access, tx.runtime.tables_for(spec).main, record_id):
+        raise Forbidden(f"you may not delete this {spec.key}")
     referrers = enforce_restrict(tx, entity, record_id)
     current = _serialize(tx, spec, row)
     # Deleted first, so a cycle of cascading relations ends here.
@@ -149,14 +186,16 @@ def delete_record(tx: Tx, entity: str, record_id: Any, _depth: int = 0) -> None:
             if relation.on_delete(fspec) == "cascade":
                 delete_record(tx, source.key, source_id, _depth + 1)
             else:
-                update_record(tx, source.key, source_id, {fspec.key: None})
+                update_record(tx, source.key, source_id, {fspec.key: None}, system=True)
     _refresh_parents(tx, spec, [current])
 
 
 def restore_record(tx: Tx, entity: str, record_id: Any) -> Record:
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "update", f"entity:{entity}")
-    row = _row(tx, spec, record_id, include_deleted=True)
+    authorize(tx, "update", f"entity:{entity}")
+    row = _row(tx, spec, record_id, True, entity_access(tx, spec, "read"))
+    if not covering_grants(tx, entity_access(tx, spec, "update"), tx.runtime.tables_for(spec).main, record_id):
+        raise Forbidden(f"you may not restore this {spec.key}")
     if row["deleted_at"] is None:
         raise Conflict("this record is not deleted")
     tables = tx.runtime.tables_for(spec)
@@ -169,7 +208,8 @@ def restore_record(tx: Tx, entity: str, record_id: Any) -> Record:
             problems.append(field_error(fspec.key, f"points at a deleted {relation.target(fspec)}; restore that first"))
     if problems:
         raise Conflict("this record cannot be restored yet", problems)
-    _set_deleted(tx, spec, row, deleted=False)
+    # Deleted when its auto-number field was added, it missed the numbering of live rows.
+    _set_deleted(tx, spec, row, deleted=False, numbers=missing_numbers(tx.conn, spec, row))
     record = get_record(tx, entity, record_id)
     _refresh_parents(tx, spec, [record])
     return record
@@ -177,19 +217,27 @@ def restore_record(tx: Tx, entity: str, record_id: Any) -> Record:
 
 def record_history(tx: Tx, entity: str, record_id: Any) -> list[dict[str, Any]]:
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx.actor, "read", f"entity:{entity}")
-    _row(tx, spec, record_id, include_deleted=True)
-    return read_history(tx.conn, spec, record_id)
+    authorize(tx, "read", f"entity:{entity}")
+    access = entity_access(tx, spec, "read")
+    row = _row(tx, spec, record_id, True, access)
+    return read_history(tx.conn, spec.without(frozenset(spec.live_fields) - visible_keys(access, spec, row)), record_id)
 
 
 # --- steps -----------------------------------------------------------------------------------
 
 
-def _row(tx: Tx, spec: EntitySpec, record_id: Any, include_deleted: bool = False) -> dict[str, Any]:
+def _row(
+    tx: Tx, spec: EntitySpec, record_id: Any, include_deleted: bool = False, access: EntityAccess | None = None
+) -> dict[str, Any]:
+    """The row, if it exists and (with ``access``) the reader may see it: otherwise 404, never 403,
+    so ids outside someone's scope reveal nothing. Mask columns come along for field rules."""
     if isinstance(record_id, bool) or not isinstance(record_id, int):
         raise NotFound(f"{spec.key} {record_id!r} does not exist")
     table = tx.runtime.tables_for(spec).main
-    row = tx.conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
+    statement = select(table).where(table.c.id == record_id)
+    if access is not None:
+        statement = select(table, *access.mask_columns()).where(table.c.id == record_id, rows_condition(access))
+    row = tx.conn.execute(statement).mappings().first()
     if row is None or (row["deleted_at"] is not None and not include_deleted):
         raise NotFound(f"{spec.key} {record_id} does not exist", data={"entity": spec.key, "id": record_id})
     return dict(row)
@@ -206,6 +254,40 @@ def _serialize(tx: Tx, spec: EntitySpec, row: dict[str, Any]) -> Record:
     record = row_to_record(spec, row, fields)
     attach_related(tx.conn, tx.runtime.tables_by_key, tx.runtime.tables_for(spec), [record], fields)
     return record
+
+
+def _for_reader(tx: Tx, spec: EntitySpec, access: EntityAccess, row: dict[str, Any]) -> Record:
+    """The record as this reader may see it: fields hidden from them on this row are left out."""
+    fields = [f for f in spec.live_fields.values() if f.key not in access.hidden]
+    record = row_to_record(spec, row, fields)
+    tables = tx.runtime.tables_for(spec)
+    attach_related(tx.conn, tx.runtime.tables_by_key, tables, [record], fields, readable_rows(tx))
+    return strip_invisible(record, visible_keys(access, spec, row), spec) if access.masks else record
+
+
+def _result_for_reader(tx: Tx, spec: EntitySpec, record: Record) -> Record:
+    """What the writer sees of the record: the read view, or just id and version if they may not read it."""
+    try:
+        return get_record(tx, spec.key, record["id"])
+    except (Forbidden, NotFound):
+        return {"id": record["id"], "_version": record["_version"]}
+
+
+def _refuse_hidden(access: EntityAccess, sent: set[str]) -> None:
+    """A field hidden from the writer by every grant is refused exactly like a field that does not exist."""
+    hidden = sorted(sent & access.hidden)
+    if hidden:
+        raise ValidationFailed(
+            f"{len(hidden)} problem(s) in the submitted values", [field_error(key, "unknown field") for key in hidden]
+        )
+
+
+def _check_write_allowed(tx: Tx, spec: EntitySpec, access: EntityAccess, record_id: Any, sent: set[str]) -> None:
+    """A grant of this action must cover the row and leave every sent field writable."""
+    grants = covering_grants(tx, access, tx.runtime.tables_for(spec).main, record_id)
+    if not grants:
+        raise Forbidden(f"you may not {access.action} this {spec.key}")
+    check_writable(grants, spec, sent, access.action)
 
 
 def _derived(spec: EntitySpec, record: Record) -> dict[str, Any]:
@@ -245,18 +327,27 @@ def _write_owned_rows(tx: Tx, spec: EntitySpec, record_id: Any, prepared: Prepar
         raise ValidationFailed("sub-table rows do not match this record", problems)
 
 
-def _set_deleted(tx: Tx, spec: EntitySpec, row: dict[str, Any], *, deleted: bool) -> None:
+def _set_deleted(
+    tx: Tx, spec: EntitySpec, row: dict[str, Any], *, deleted: bool, numbers: dict[str, str] | None = None
+) -> None:
     table = tx.runtime.tables_for(spec).main
     now = utcnow()
     version = row["version"] + 1
     result = tx.conn.execute(
         update(table)
         .where(table.c.id == row["id"], table.c.version == row["version"])
-        .values(deleted_at=now if deleted else None, version=version, updated_at=now, updated_by=tx.actor.id)
+        .values(
+            deleted_at=now if deleted else None,
+            version=version,
+            updated_at=now,
+            updated_by=tx.actor.id,
+            **(numbers or {}),
+        )
     )
     if result.rowcount == 0:
         raise _stale(None)
-    write_history(tx.conn, spec.key, row["id"], version, "delete" if deleted else "restore", {}, tx.actor.id)
+    changes = {key: [None, number] for key, number in (numbers or {}).items()}
+    write_history(tx.conn, spec.key, row["id"], version, "delete" if deleted else "restore", changes, tx.actor.id)
 
 
 def _refresh_parents(tx: Tx, spec: EntitySpec, states: list[dict[str, Any]]) -> None:

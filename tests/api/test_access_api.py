@@ -1,0 +1,255 @@
+"""Row scopes and field rules on every record path, from an attacker's point of view.
+
+Two sales reps share a role that lets each see and change only their own deals, with
+``margin`` and ``secret`` hidden and ``stage`` read-only; a manager role sees every deal
+including margins; a portal customer sees only their own company's deals. Every probe
+below is something a curious or hostile user would try.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+
+from api_client import Api
+from loomworks.auth import users
+from loomworks.runtime import Runtime
+
+
+def L(en: str) -> dict[str, str]:
+    return {"en": en}
+
+
+ENTITIES = [
+    {
+        "key": "company",
+        "label": L("Company"),
+        "title_field": "name",
+        "fields": [{"key": "name", "type": "text", "label": L("Name")}],
+    },
+    {
+        "key": "deal",
+        "label": L("Deal"),
+        "title_field": "name",
+        "fields": [
+            {"key": "name", "type": "text", "label": L("Name")},
+            {"key": "amount", "type": "currency", "label": L("Amount")},
+            {"key": "margin", "type": "decimal", "label": L("Margin")},
+            {"key": "secret", "type": "text", "label": L("Secret")},
+            {
+                "key": "stage",
+                "type": "select",
+                "label": L("Stage"),
+                "options": {"choices": [{"value": "new", "label": L("New")}, {"value": "won", "label": L("Won")}]},
+            },
+            {"key": "company", "type": "relation", "label": L("Company"), "options": {"target": "company"}},
+        ],
+    },
+]
+OWN = {"==": [{"var": "_owner"}, {"var": "$user.id"}]}
+ROLES = [
+    {
+        "key": "sales_rep",
+        "label": L("Sales rep"),
+        "grants": [
+            {
+                "entity": "deal",
+                "actions": ["read", "create", "update", "delete"],
+                "scope": OWN,
+                "hidden_fields": ["margin", "secret"],
+                "readonly_fields": ["stage"],
+            },
+            {"entity": "company", "actions": ["read"]},
+        ],
+    },
+    {
+        "key": "sales_manager",
+        "label": L("Sales manager"),
+        "grants": [{"entity": "deal", "actions": ["read", "update"]}, {"entity": "company", "actions": ["read"]}],
+    },
+    {
+        "key": "customer",
+        "label": L("Customer"),
+        "grants": [
+            {
+                "entity": "deal",
+                "actions": ["read"],
+                "scope": {"==": [{"var": "company"}, {"var": "$user.link.company"}]},
+                "hidden_fields": ["margin", "secret"],
+            }
+        ],
+    },
+]
+
+
+class World:
+    def __init__(self, app: Flask, runtime: Runtime, api: Api) -> None:
+        self.app, self.runtime, self.admin = app, runtime, api
+        for entity in ENTITIES:
+            assert api.post("/api/meta/entities", entity)[0] == 201
+        for role in ROLES:
+            status, body = api.post("/api/meta/roles", role)
+            assert status == 201, body
+        self.acme = api.post("/api/records/company", {"name": "Acme"})[1]
+        self.globex = api.post("/api/records/company", {"name": "Globex"})[1]
+        self.rep1, self.rep1_id = self.user("rep1@example.com", ["sales_rep"])
+        self.rep2, _ = self.user("rep2@example.com", ["sales_rep"])
+        self.manager, _ = self.user("boss@example.com", ["sales_manager"])
+        self.member, _ = self.user("plain@example.com", ["member"])
+        self.customer, _ = self.user(
+            "buyer@example.com", ["customer"], link={"entity": "company", "id": self.acme["id"]}
+        )
+        status, self.deal = self.rep1.post(
+            "/api/records/deal", {"name": "Rep1 deal", "amount": 100, "company": self.acme["id"]}
+        )
+        assert status == 201, self.deal
+        # Admin fills in the hidden fields and another company's deal.
+        api.patch(f"/api/records/deal/{self.deal['id']}", {"margin": 0.35, "secret": "zebra-42", "stage": "new"})
+        self.other = api.post(
+            "/api/records/deal",
+            {"name": "Globex deal", "company": self.globex["id"], "margin": 0.5, "secret": "lion-7"},
+        )[1]
+
+    def user(self, email: str, roles: list[str], link: dict[str, Any] | None = None) -> tuple[Api, int]:
+        body: dict[str, Any] = {"email": email, "password": "password-123", "roles": roles}
+        if link:
+            body["link"] = link
+        status, created = self.admin.post("/api/users", body)
+        assert status == 201, created
+        with self.runtime.engine.begin() as conn:
+            token = users.create_token(conn, created["id"], "t")["token"]
+        return Api(self.app.test_client(), {"Authorization": f"Bearer {token}"}), created["id"]
+
+
+@pytest.fixture
+def world(app: Flask, runtime: Runtime, api: Api) -> World:
+    return World(app, runtime, api)
+
+
+def _where(rule: Any) -> str:
+    return quote(json.dumps(rule))
+
+
+def test_another_users_record_by_id_is_not_found_on_every_path(world: World) -> None:
+    path = f"/api/records/deal/{world.deal['id']}"
+    for method, suffix, body in [
+        ("GET", "", None),
+        ("PATCH", "", {"name": "mine now"}),
+        ("DELETE", "", None),
+        ("GET", "/history", None),
+        ("POST", "/restore", None),
+    ]:
+        status, payload = world.rep2.call(method, path + suffix, body)
+        assert status == 404, (method, suffix, payload)
+    assert world.admin.get(path)[1]["name"] == "Rep1 deal"
+
+
+def test_lists_search_and_totals_only_cover_own_rows(world: World) -> None:
+    status, page = world.rep1.get("/api/records/deal")
+    assert status == 200 and [d["id"] for d in page["items"]] == [world.deal["id"]] and page["total"] == 1
+    assert world.rep2.get("/api/records/deal")[1]["total"] == 0
+    assert world.manager.get("/api/records/deal")[1]["total"] == 2
+    status, agg = world.rep2.get("/api/records/deal/aggregate?metrics=count,sum:amount")
+    assert agg["groups"][0]["count"] == 0
+
+
+def test_hidden_fields_never_leave_the_server(world: World) -> None:
+    record = world.rep1.get(f"/api/records/deal/{world.deal['id']}")[1]
+    assert "margin" not in record and "secret" not in record and record["amount"] == 100
+    assert "margin" not in world.rep1.get("/api/records/deal")[1]["items"][0]
+    history = world.rep1.get(f"/api/records/deal/{world.deal['id']}/history")[1]["items"]
+    assert "zebra-42" not in json.dumps(history) and "0.35" not in json.dumps(history)
+    assert world.manager.get(f"/api/records/deal/{world.deal['id']}")[1]["margin"] == 0.35
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        f"where={_where({'>': [{'var': 'margin'}, 0.3]})}",
+        f"where={_where({'in': ['zebra', {'var': 'secret'}]})}",
+        "sort=-margin",
+        "fields=name,margin",
+    ],
+)
+def test_probing_hidden_fields_is_refused_like_unknown_fields(world: World, probe: str) -> None:
+    status, body = world.rep1.get(f"/api/records/deal?{probe}")
+    unknown = probe.replace("margin", "nosuch").replace("secret", "nosuch")
+    status_unknown, body_unknown = world.rep1.get(f"/api/records/deal?{unknown}")
+    assert status == status_unknown == 400
+    assert (
+        body["error"]["message"].replace("margin", "nosuch").replace("secret", "nosuch")
+        == body_unknown["error"]["message"]
+    )
+
+
+def test_search_and_aggregates_do_not_reach_hidden_fields(world: World) -> None:
+    assert world.rep1.get("/api/records/deal?q=zebra")[1]["total"] == 0
+    assert world.manager.get("/api/records/deal?q=zebra")[1]["total"] == 1  # visible to the manager
+    for query in ["group_by=margin", "metrics=sum:margin", "metrics=max:margin", "group_by=secret"]:
+        status, _ = world.rep1.get(f"/api/records/deal/aggregate?{query}")
+        assert status == 400, query
+
+
+def test_read_only_fields_are_a_403_naming_the_field(world: World) -> None:
+    status, body = world.rep1.patch(f"/api/records/deal/{world.deal['id']}", {"stage": "won"})
+    assert status == 403 and [d["field"] for d in body["error"]["details"]] == ["stage"]
+    status, body = world.rep1.patch(f"/api/records/deal/{world.deal['id']}", {"name": "renamed"})
+    assert status == 200 and body["name"] == "renamed"
+    status, body = world.rep1.post("/api/records/deal", {"name": "x", "stage": "won"})
+    assert status == 403 and body["error"]["details"][0]["field"] == "stage"
+
+
+def test_writing_a_hidden_field_looks_like_an_unknown_field(world: World) -> None:
+    status, body = world.rep1.patch(f"/api/records/deal/{world.deal['id']}", {"margin": 0.9})
+    assert status == 422 and body["error"]["details"] == [{"field": "margin", "message": "unknown field"}]
+    assert world.admin.get(f"/api/records/deal/{world.deal['id']}")[1]["margin"] == 0.35
+
+
+def test_a_record_cannot_be_moved_or_created_outside_ones_scope(world: World) -> None:
+    status, _ = world.rep1.patch(f"/api/records/deal/{world.deal['id']}", {"_owner": world.rep1_id + 1000})
+    assert status in (403, 422)
+    status, body = world.rep1.post("/api/records/deal", {"name": "for someone else", "_owner": world.rep1_id + 1})
+    assert status in (403, 422), body
+    assert world.admin.get("/api/records/deal")[1]["total"] == 2
+
+
+def test_users_without_a_grant_get_nothing(world: World) -> None:
+    for method, path in [
+        ("GET", "/api/records/deal"),
+        ("GET", f"/api/records/deal/{world.deal['id']}"),
+        ("POST", "/api/records/deal"),
+        ("GET", "/api/records/deal/aggregate"),
+    ]:
+        status, _ = world.member.call(method, path, {"name": "x"} if method == "POST" else None)
+        assert status == 403, (method, path)
+    assert world.manager.post("/api/records/deal", {"name": "no create grant"})[0] == 403
+    assert world.manager.delete(f"/api/records/deal/{world.deal['id']}")[0] == 403
+
+
+def test_portal_customers_see_only_their_company(world: World) -> None:
+    status, page = world.customer.get("/api/records/deal")
+    assert status == 200 and [d["name"] for d in page["items"]] == ["Rep1 deal"]
+    assert world.customer.get(f"/api/records/deal/{world.other['id']}")[0] == 404
+    assert world.customer.patch(f"/api/records/deal/{world.deal['id']}", {"name": "x"})[0] == 403
+
+
+def test_relation_titles_and_hops_respect_the_target_scope(world: World) -> None:
+    # The customer may not read companies at all: the id stays, the title does not leak.
+    deal = world.customer.get(f"/api/records/deal/{world.deal['id']}")[1]
+    assert deal["company"] == world.acme["id"] and deal.get("_refs", {}).get("company", {}).get("title") is None
+    status, _ = world.customer.get(f"/api/records/deal?where={_where({'==': [{'var': 'company.name'}, 'Acme']})}")
+    assert status == 400
+    assert world.rep1.get(f"/api/records/deal/{world.deal['id']}")[1]["_refs"]["company"]["title"] == "Acme"
+
+
+def test_definitions_are_changed_only_by_admins_and_builders(world: World) -> None:
+    field = {"key": "extra", "type": "text", "label": L("Extra")}
+    assert world.rep1.post("/api/meta/entities/deal/fields", field)[0] == 403
+    assert world.rep1.get("/api/meta/revisions")[0] == 403
+    builder, _ = world.user("builder@example.com", ["builder"])
+    assert builder.post("/api/meta/entities/deal/fields", field)[0] == 201
+    assert builder.delete("/api/meta/entities/deal?purge=true")[0] == 403
