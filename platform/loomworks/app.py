@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from .api import audit, auth, files, health, meta, openapi, records, users
+from .api import audit, auth, explain, files, health, meta, openapi, records, roles, users
 from .api.context import check_request_text, release_request_connection
 from .api.converters import IdConverter
 from .api.errors import register_error_handlers
@@ -43,6 +43,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     init_session(app)
     app.before_request(check_request_text)
     app.teardown_request(release_request_connection)
-    for blueprint in (health.bp, auth.bp, users.bp, audit.bp, meta.bp, records.bp, files.bp, openapi.bp):
+    blueprints = (
+        health.bp,
+        auth.bp,
+        explain.bp,
+        users.bp,
+        audit.bp,
+        meta.bp,
+        roles.bp,
+        records.bp,
+        files.bp,
+        openapi.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -1,7 +1,8 @@
 """User management for admins: list, create (invite), change roles, deactivate, reset passwords.
 
 Every change ends the user's sessions where it must (deactivation, password reset) by
-rotating the session nonce, and is written to the audit log in the same transaction.
+rotating the session nonce, and is written to the audit log in the same transaction, as
+are the user's Casbin ``g`` rows when their roles change.
 The last active admin cannot be demoted or deactivated: someone must stay able to
 manage the instance.
 """
@@ -15,16 +16,18 @@ from sqlalchemy import Connection, select, update
 
 from ..core.context import Actor
 from ..errors import Conflict, Forbidden, ValidationFailed, field_error
-from . import audit, users
+from . import audit, casbin_rules, users
 from .models import users as users_table
+from .policy import permissions_for
 
 BUILTIN_ROLES = ("admin", "builder", "member")
 EDITABLE = frozenset({"name", "roles", "active", "locale", "link", "password"})
 LOCALES = ("en", "zh-CN")
 
 
-def require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
+def require_admin(conn: Connection, actor: Actor) -> None:
+    """Admins by assignment or through an inherited role (as everywhere permissions are checked)."""
+    if not actor.is_admin and not permissions_for(conn, actor).is_admin:
         raise Forbidden("only admins may manage users")
 
 
@@ -39,19 +42,19 @@ def known_roles(conn: Connection) -> set[str]:
 
 
 def list_users(conn: Connection, actor: Actor) -> list[dict[str, Any]]:
-    require_admin(actor)
+    require_admin(conn, actor)
     rows = conn.execute(select(users_table).order_by(users_table.c.id)).mappings()
     return [users.public_user(dict(row)) for row in rows]
 
 
 def get_user(conn: Connection, actor: Actor, user_id: int) -> dict[str, Any]:
-    require_admin(actor)
+    require_admin(conn, actor)
     return users.public_user(users.get_user(conn, user_id))
 
 
 def create_user(conn: Connection, actor: Actor, body: Any, address: str | None = None) -> dict[str, Any]:
     """Create a user; without a password one is generated and returned once (an invitation)."""
-    require_admin(actor)
+    require_admin(conn, actor)
     if not isinstance(body, dict):
         raise ValidationFailed("the body must be an object", [field_error("body", "must be an object")])
     unknown = set(body) - {"email", "name", "password", "roles", "locale", "link"}
@@ -82,7 +85,7 @@ def create_user(conn: Connection, actor: Actor, body: Any, address: str | None =
 
 
 def update_user(conn: Connection, actor: Actor, user_id: int, body: Any, address: str | None = None) -> dict[str, Any]:
-    require_admin(actor)
+    require_admin(conn, actor)
     current = users.get_user(conn, user_id)
     if not isinstance(body, dict):
         raise ValidationFailed("the body must be an object", [field_error("body", "must be an object")])
@@ -98,6 +101,8 @@ def update_user(conn: Connection, actor: Actor, user_id: int, body: Any, address
     values = {key: body[key] for key in ("name", "roles", "active", "locale", "link") if key in body}
     if values:
         conn.execute(update(users_table).where(users_table.c.id == user_id).values(**values))
+    if "roles" in values:
+        casbin_rules.write_user_roles(conn, user_id, values["roles"])  # in step, same transaction
     if "password" in body:
         users.set_password(conn, user_id, body["password"])  # also ends every session
     if body.get("active") is False:

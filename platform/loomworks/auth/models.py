@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, String, Table, Text
 
 from ..core.schema import SYSTEM_METADATA
 from ..core.sqltypes import UtcDateTime
@@ -57,4 +57,22 @@ login_failures = Table(
     Column("email", String(320), nullable=False, index=True),
     Column("address", String(64), nullable=False, index=True),
     Column("at", UtcDateTime(), nullable=False, index=True),
+)
+
+# Casbin policies, in Casbin's usual layout: ``p`` rows (role, entity, action) and ``g``
+# rows (``user:<id>`` → role, role → inherited role). Written only by ``auth.casbin_rules``
+# in the transaction of the definition or user change they follow.
+casbin_rules = Table(
+    "lw_casbin_rule",
+    SYSTEM_METADATA,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("ptype", String(8), nullable=False),
+    Column("v0", String(255), nullable=True),
+    Column("v1", String(255), nullable=True),
+    Column("v2", String(255), nullable=True),
+    Column("v3", String(255), nullable=True),
+    Column("v4", String(255), nullable=True),
+    Column("v5", String(255), nullable=True),
+    Index("ix_lw_casbin_rule_ptype_v0", "ptype", "v0"),
+    Index("ix_lw_casbin_rule_ptype_v1", "ptype", "v1"),
 )

@@ -4,6 +4,7 @@ Passwords are hashed with scrypt (werkzeug); API tokens are 256-bit random
 strings shown once and stored as SHA-256 digests, so a database leak reveals
 neither. ``session_nonce`` is part of every session cookie: changing it (logout,
 password reset, deactivation) ends all of that user's sessions server-side.
+A user's roles are also Casbin ``g`` rows, written in the same transaction as the row.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..core.context import Actor
 from ..core.sqltypes import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed, field_error
+from . import casbin_rules
 from .models import api_tokens, users
 
 TOKEN_PREFIX = "lw_"
@@ -48,19 +50,22 @@ def create_user(
         )
     if conn.execute(select(users.c.id).where(users.c.email == email)).first():
         raise Conflict(f"a user with email {email} exists", [field_error("email", "already used")])
+    assigned = list(roles or ["member"])
     result = conn.execute(
         insert(users).values(
             email=email,
             name=name or email.split("@")[0],
             password_hash=generate_password_hash(password) if password else None,
-            roles=list(roles or ["member"]),
+            roles=assigned,
             locale=locale,
             active=True,
             session_nonce=secrets.token_hex(16),
             created_at=utcnow(),
         )
     )
-    return get_user(conn, _new_id(result))
+    user_id = _new_id(result)
+    casbin_rules.write_user_roles(conn, user_id, assigned)  # same transaction: in step with the row
+    return get_user(conn, user_id)
 
 
 def _new_id(result: Any) -> int:

@@ -156,15 +156,29 @@ def delete_definition_row(conn: Connection, kind: str, key: str, author_id: int 
 
 #: ``conn.info`` key: the transaction in which this connection last checked the generation.
 _CHECKED_IN = "loomworks_generation_checked_in"
+#: ``conn.info`` key: the transaction in which this connection last bumped the generation.
+_BUMPED_IN = "loomworks_generation_bumped_in"
 
 
 def bump_generation(conn: Connection) -> None:
     conn.info.pop(_CHECKED_IN, None)  # this transaction must see its own change
+    conn.info[_BUMPED_IN] = conn.get_transaction()
     updated = conn.execute(
         update(meta_state).where(meta_state.c.id == 1).values(generation=meta_state.c.generation + 1)
     )
     if updated.rowcount == 0:
         conn.execute(insert(meta_state).values(id=1, generation=1))
+
+
+def generation_changed_here(conn: Connection) -> bool:
+    """Whether the open transaction has bumped the generation (and may still roll back).
+
+    What such a transaction reads under the new generation number is uncommitted: a
+    process-wide cache must not keep it, or a rollback followed by another change that
+    commits under the same number would leave the cache serving the rolled-back state.
+    """
+    transaction = conn.get_transaction()
+    return transaction is not None and conn.info.get(_BUMPED_IN) is transaction
 
 
 _GENERATION_SQL = "SELECT generation FROM lw_meta_state WHERE id = 1"

@@ -1,0 +1,21 @@
+"""``GET /api/auth/explain?user=&entity=&action=`` (admins): why a user may or may not act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from ..auth import policy
+from .context import int_param, transaction
+
+bp = Blueprint("explain", __name__, url_prefix="/api/auth")
+
+
+@bp.get("/explain")
+def explain() -> Any:
+    user_id = int_param("user", 0) or None
+    entity = request.args.get("entity", "")
+    action = request.args.get("action", "")
+    with transaction() as tx:
+        return policy.explain_access(tx, user_id, entity, action)
