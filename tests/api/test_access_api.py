@@ -253,3 +253,10 @@ def test_definitions_are_changed_only_by_admins_and_builders(world: World) -> No
     builder, _ = world.user("builder@example.com", ["builder"])
     assert builder.post("/api/meta/entities/deal/fields", field)[0] == 201
     assert builder.delete("/api/meta/entities/deal?purge=true")[0] == 403
+
+
+def test_a_field_a_role_scope_reads_cannot_be_removed_from_under_it(world: World) -> None:
+    status, body = world.admin.delete("/api/meta/entities/deal/fields/company")
+    assert status == 409 and "role customer" in body["error"]["details"][0]["field"]
+    assert world.customer.get("/api/records/deal")[0] == 200  # the portal keeps working
+    assert world.admin.delete("/api/meta/entities/deal/fields/secret")[0] == 200

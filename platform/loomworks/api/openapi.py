@@ -44,6 +44,7 @@ def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
     }
     paths: dict[str, Any] = {}
     paths.update(_auth_paths())
+    paths.update(_admin_paths())
     paths.update(_meta_paths())
     paths.update(_record_paths("{entity}", "AnyRecord", "AnyRecordWrite", generic=True))
     schemas["AnyRecordWrite"] = schemas["AnyRecordCreate"] = schemas["AnyRecord"]
@@ -189,6 +190,67 @@ def _auth_paths() -> dict[str, Any]:
         },
         "/api/auth/tokens/{token_id}": {
             "delete": _op("Revoke a token", params=[_path_param("token_id", ID_SCHEMA)], ok=204),
+        },
+    }
+
+
+def _admin_paths() -> dict[str, Any]:
+    """Users, roles, the audit log and explain: admins (roles are readable by builders)."""
+    user_id = _path_param("user_id", ID_SCHEMA)
+    role = _path_param("key")
+    admin_errors = (400, 401, 403, 404, 409, 422)
+    return {
+        "/api/users": {
+            "get": _op("Users (admins)", result=OBJECT, errors=(401, 403)),
+            "post": _op("Create or invite a user (admins)", body=OBJECT, ok=201, result=OBJECT, errors=admin_errors),
+        },
+        "/api/users/{user_id}": {
+            "get": _op("One user (admins)", params=[user_id], result=OBJECT, errors=(401, 403, 404)),
+            "patch": _op(
+                "Change roles, deactivate, reset password (admins)",
+                params=[user_id],
+                body=OBJECT,
+                result=OBJECT,
+                errors=admin_errors,
+            ),
+        },
+        "/api/audit": {
+            "get": _op(
+                "The audit log, newest first (admins)",
+                params=[
+                    _query("action", {"type": "string"}),
+                    _query("actor", ID_SCHEMA),
+                    _query("before", ID_SCHEMA),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}),
+                ],
+                result=OBJECT,
+                errors=(400, 401, 403),
+            ),
+        },
+        "/api/auth/explain": {
+            "get": _op(
+                "Why a user may or may not act on an entity (admins)",
+                params=[
+                    _query("user", ID_SCHEMA),
+                    _query("entity", {"type": "string"}),
+                    _query("action", {"type": "string"}),
+                ],
+                result=OBJECT,
+                errors=(400, 401, 403, 404),
+            ),
+        },
+        "/api/meta/roles": {
+            "get": _op("Role definitions", result=OBJECT, errors=(401, 403)),
+            "post": _op("Create a role (admins)", body=OBJECT, ok=201, result=OBJECT, errors=admin_errors),
+        },
+        "/api/meta/roles/{key}": {
+            "get": _op("One role", params=[role], result=OBJECT, errors=(401, 403, 404)),
+            "put": _op("Replace a role (admins)", params=[role], body=OBJECT, result=OBJECT, errors=admin_errors),
+            "patch": _op("Change a role (admins)", params=[role], body=OBJECT, result=OBJECT, errors=admin_errors),
+            "delete": _op("Delete a role (admins; recoverable)", params=[role], result=OBJECT, errors=admin_errors),
+        },
+        "/api/meta/roles/{key}/restore": {
+            "post": _op("Restore a deleted role (admins)", params=[role], result=OBJECT, errors=admin_errors),
         },
     }
 

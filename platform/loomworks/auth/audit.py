@@ -54,7 +54,9 @@ def query(
     limit: int = 100,
 ) -> dict[str, Any]:
     """Newest first; ``before`` (an entry id) pages further back."""
-    if not actor.is_admin:
+    from .policy import permissions_for  # the policy store imports this module
+
+    if not permissions_for(conn, actor).is_admin:  # inherited admin counts too
         raise Forbidden("only admins may read the audit log")
     if not 1 <= limit <= MAX_PAGE:
         raise BadRequest(f"limit must be between 1 and {MAX_PAGE}", [field_error("limit", "out of range")])

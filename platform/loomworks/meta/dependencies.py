@@ -9,6 +9,10 @@ depends on it, instead of breaking the company's rollup at the next write.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Connection
+
 from ..errors import Conflict, ErrorDetail, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
@@ -63,6 +67,30 @@ def check_dependent_rollups(new: EntitySpec, specs: dict[str, EntitySpec]) -> No
                     broken.append(field_error(f"{other.key}.{fspec.key}", problem))
     if broken:
         raise Conflict(f"rollups of other entities depend on {new.key}; change or remove them first", broken)
+
+
+def check_dependent_scopes(conn: Connection, old: EntitySpec, new: EntitySpec, specs: dict[str, EntitySpec]) -> None:
+    """Refuse a change to ``new`` that would break a role's row scope (a removed or converted
+    field it reads, directly or across a relation): its users' every list would start failing."""
+    from ..auth.role_checks import RoleWorld, scope_problems
+    from . import store
+
+    def problems(version: EntitySpec, grant: dict[str, Any]) -> set[str]:
+        def entity(key: str) -> EntitySpec | None:
+            return version if key == version.key else specs.get(key)
+
+        spec = entity(str(grant.get("entity")))
+        if spec is None or grant.get("scope") is None:
+            return set()
+        return set(scope_problems(grant["scope"], spec, RoleWorld(roles={}, entity=entity)))
+
+    broken = []
+    for role in store.list_definitions(conn, "role"):
+        for index, grant in enumerate(role.effective.get("grants", [])):
+            for problem in sorted(problems(new, grant) - problems(old, grant)):
+                broken.append(field_error(f"role {role.key}.grants.{index}.scope", problem))
+    if broken:
+        raise Conflict(f"role scopes depend on {new.key}; change those roles first", broken)
 
 
 def _numeric(type_key: str, options: dict[str, object]) -> bool:

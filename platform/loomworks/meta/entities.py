@@ -20,7 +20,7 @@ from ..fields.registry import FIELD_TYPES
 from ..records.integrity import check_references
 from ..storage import migrate
 from . import store
-from .dependencies import check_dependent_rollups, own_rollup_errors
+from .dependencies import check_dependent_rollups, check_dependent_scopes, own_rollup_errors
 from .validation import validate_entity
 
 KIND = "entity"
@@ -277,6 +277,8 @@ def _apply(
     if rollup_errors:
         raise ValidationFailed("a rollup cannot use that source", rollup_errors)
     check_dependent_rollups(new, live_specs)
+    if old is not None:
+        check_dependent_scopes(tx.conn, old, new, live_specs)
     _check_filled_defaults(tx, old, new)
     report = migrate.migrate(tx.conn, old, new, confirm=confirm)
     stored = store.save_definition(
