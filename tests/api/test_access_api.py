@@ -260,3 +260,13 @@ def test_a_field_a_role_scope_reads_cannot_be_removed_from_under_it(world: World
     assert status == 409 and "role customer" in body["error"]["details"][0]["field"]
     assert world.customer.get("/api/records/deal")[0] == 200  # the portal keeps working
     assert world.admin.delete("/api/meta/entities/deal/fields/secret")[0] == 200
+
+
+def test_explain_says_which_scope_covers_a_record(world: World) -> None:
+    deal = world.deal["id"]
+    status, answer = world.admin.get(f"/api/auth/explain?user={world.rep1_id}&entity=deal&action=update&id={deal}")
+    assert status == 200 and answer["allowed"] is True and answer["record"]["covered_by"] == ["sales_rep"]
+    other = world.other["id"]
+    status, answer = world.admin.get(f"/api/auth/explain?user={world.rep1_id}&entity=deal&action=update&id={other}")
+    assert answer["allowed"] is False and "outside every scope" in answer["reason"]
+    assert world.rep1.get(f"/api/auth/explain?entity=deal&action=read&id={deal}")[0] == 403

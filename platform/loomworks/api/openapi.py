@@ -234,6 +234,7 @@ def _admin_paths() -> dict[str, Any]:
                     _query("user", ID_SCHEMA),
                     _query("entity", {"type": "string"}),
                     _query("action", {"type": "string"}),
+                    _query("id", ID_SCHEMA),
                 ],
                 result=OBJECT,
                 errors=(400, 401, 403, 404),
