@@ -127,3 +127,16 @@ def test_the_audit_log_records_security_events(app: Flask, api: Api, admin_user:
     assert failure["actor"] is None and failure["target"] == "email:max@example.com"
     status, page = api.get("/api/audit?action=login.success&limit=1")
     assert [e["action"] for e in page["items"]] == ["login.success"]
+
+
+def test_definition_changes_are_audited(api: Api, admin_user: dict[str, Any]) -> None:
+    entity = {"key": "memo", "label": {"en": "Memo"}, "fields": [{"key": "body", "type": "text", "label": {"en": "B"}}]}
+    assert api.post("/api/meta/entities", entity)[0] == 201
+    assert api.delete("/api/meta/entities/memo/fields/body")[0] == 200
+    assert api.delete("/api/meta/entities/memo")[0] == 200
+    assert api.delete("/api/meta/entities/memo?purge=true")[0] == 204
+    status, log = api.get("/api/audit")
+    entries = [(e["action"], e["target"]) for e in log["items"] if e["action"].startswith("entity.")]
+    assert entries == [("entity.purge", "entity:memo"), ("entity.delete", "entity:memo"),
+                       ("entity.remove_field", "entity:memo"), ("entity.create", "entity:memo")]
+    assert all(e["actor"]["id"] == admin_user["id"] for e in log["items"] if e["action"].startswith("entity."))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..auth import audit
 from ..auth.authorize import authorize, permissions
 from ..auth.permissions import Permissions
 from ..core.context import Tx
@@ -186,9 +187,8 @@ def purge_field(tx: Tx, key: str, field_key: str) -> dict[str, Any]:
     spec = EntitySpec.from_json(current.effective, current.version)
     migrate.purge_field(tx.conn, spec, spec.all_fields[field_key])
     doc["fields"] = [f for f in doc["fields"] if f["key"] != field_key]
-    stored = store.save_definition(
-        tx.conn,
-        KIND,
+    stored = _save(
+        tx,
         key,
         doc,
         author_id=tx.actor.id,
@@ -208,9 +208,7 @@ def delete_entity(tx: Tx, key: str) -> dict[str, Any]:
             f"entity {key!r} is used by relation fields; remove them first",
             [field_error(ref, f"points at {key}") for ref in referencing],
         )
-    stored = store.save_definition(
-        tx.conn, KIND, key, current.effective, author_id=tx.actor.id, action="delete", deleted=True
-    )
+    stored = _save(tx, key, current.effective, author_id=tx.actor.id, action="delete", deleted=True)
     return _describe(stored)
 
 
@@ -219,9 +217,7 @@ def restore_entity(tx: Tx, key: str) -> dict[str, Any]:
     current = _stored(tx, key, include_deleted=True)
     if not current.deleted:
         raise Conflict(f"entity {key!r} is not deleted")
-    stored = store.save_definition(
-        tx.conn, KIND, key, current.effective, author_id=tx.actor.id, action="restore", deleted=False
-    )
+    stored = _save(tx, key, current.effective, author_id=tx.actor.id, action="restore", deleted=False)
     return _describe(stored)
 
 
@@ -238,6 +234,7 @@ def purge_entity(tx: Tx, key: str) -> None:
         )
     migrate.purge_entity(tx.conn, EntitySpec.from_json(current.effective, current.version))
     store.delete_definition_row(tx.conn, KIND, key, tx.actor.id)
+    audit.record(tx.conn, tx.actor, "entity.purge", f"entity:{key}")
 
 
 def revert(tx: Tx, revision_id: int, to: str = "before", confirm: bool = False) -> dict[str, Any]:
@@ -281,9 +278,7 @@ def _apply(
         check_dependent_scopes(tx.conn, old, new, live_specs)
     _check_filled_defaults(tx, old, new)
     report = migrate.migrate(tx.conn, old, new, confirm=confirm)
-    stored = store.save_definition(
-        tx.conn, KIND, new.key, doc, author_id=tx.actor.id, action=action, ddl_report=report.to_json()
-    )
+    stored = _save(tx, new.key, doc, author_id=tx.actor.id, action=action, ddl_report=report.to_json())
     tx.runtime.on_entity_changed(tx, old, EntitySpec.from_json(stored.effective, stored.version))
     result = _describe(stored)
     result["ddl"] = report.to_json()
@@ -303,6 +298,15 @@ def _check_filled_defaults(tx: Tx, old: EntitySpec | None, new: EntitySpec) -> N
     errors = check_references(tx, new, defaults)
     if errors:
         raise ValidationFailed("a default that fills existing records must point at something that exists", errors)
+
+
+def _save(
+    tx: Tx, key: str, doc: dict[str, Any], *, author_id: Any, action: str, **extra: Any
+) -> store.StoredDefinition:
+    """Store the definition and its revision, and note the change in the audit log (same transaction)."""
+    stored = store.save_definition(tx.conn, KIND, key, doc, author_id=author_id, action=action, **extra)
+    audit.record(tx.conn, tx.actor, f"entity.{action.partition(':')[0]}", f"entity:{key}", {"version": stored.version})
+    return stored
 
 
 def _keep_removed(old_fields: list[dict[str, Any]], new_fields: list[Any]) -> list[Any]:
