@@ -106,7 +106,8 @@ def token() -> None:
 @token.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default="CLI token")
-def token_create(email: str, name: str) -> None:
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="lifetime; none: until revoked")
+def token_create(email: str, name: str, expires_days: int | None) -> None:
     """Print a new API token; it is the last line of output and is never shown again."""
     runtime = _runtime()
     with runtime.engine.begin() as conn:
@@ -114,7 +115,7 @@ def token_create(email: str, name: str) -> None:
         if found is None:
             click.echo(f"error: no user with email {email}", err=True)
             sys.exit(1)
-        created = users.create_token(conn, found["id"], name)
+        created = users.create_token(conn, found["id"], name, expires_days)
     click.echo(f"API token {created['id']} for {found['email']} (send as 'Authorization: Bearer <token>'):")
     click.echo(created["token"])
 

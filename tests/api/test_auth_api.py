@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from api_client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from loomworks.auth.models import api_tokens, users
+from loomworks.core.sqltypes import utcnow
 from loomworks.runtime import Runtime
 
 
@@ -124,3 +126,19 @@ def test_login_rejects_malformed_bodies_with_field_errors(anonymous: Api) -> Non
     assert {d["field"] for d in body["error"]["details"]} == {"email", "password"}
     status, body = anonymous.call("POST", "/api/auth/login", data="{", content_type="application/json")
     assert status == 400 and body["error"]["code"] == "bad_request"
+
+
+def test_expired_tokens_stop_working(anonymous: Api, api: Api, runtime: Runtime) -> None:
+    status, created = api.post("/api/auth/tokens", {"name": "short", "expires_in_days": 1})
+    assert status == 201 and created["expires_at"]
+    short = Api(anonymous.client, {"Authorization": f"Bearer {created['token']}"})
+    assert short.get("/api/auth/me")[0] == 200
+    with runtime.engine.begin() as conn:  # a day later
+        conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.id == created["id"])
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    assert short.get("/api/auth/me")[0] == 401
+    status, body = api.post("/api/auth/tokens", {"name": "x", "expires_in_days": 0, "scope": "all"})
+    assert status == 422 and {d["field"] for d in body["error"]["details"]} == {"expires_in_days", "scope"}

@@ -137,6 +137,10 @@ def test_definition_changes_are_audited(api: Api, admin_user: dict[str, Any]) ->
     assert api.delete("/api/meta/entities/memo?purge=true")[0] == 204
     status, log = api.get("/api/audit")
     entries = [(e["action"], e["target"]) for e in log["items"] if e["action"].startswith("entity.")]
-    assert entries == [("entity.purge", "entity:memo"), ("entity.delete", "entity:memo"),
-                       ("entity.remove_field", "entity:memo"), ("entity.create", "entity:memo")]
+    assert entries == [
+        ("entity.purge", "entity:memo"),
+        ("entity.delete", "entity:memo"),
+        ("entity.remove_field", "entity:memo"),
+        ("entity.create", "entity:memo"),
+    ]
     assert all(e["actor"]["id"] == admin_user["id"] for e in log["items"] if e["action"].startswith("entity."))

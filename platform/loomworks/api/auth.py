@@ -14,6 +14,8 @@ from .session import SignedInUser, csrf_token, signed_in_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
+MAX_TOKEN_DAYS = 3650
+
 
 @bp.post("/login")
 def login() -> Any:
@@ -70,10 +72,18 @@ def create_token() -> Any:
     if not isinstance(body, dict):
         raise ValidationFailed("the body must be an object", [field_error("body", "must be an object")])
     name = body.get("name", "API token")
+    days = body.get("expires_in_days")
+    errors = []
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        raise ValidationFailed("invalid token name", [field_error("name", "must be text of 1-200 characters")])
+        errors.append(field_error("name", "must be text of 1-200 characters"))
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS):
+        errors.append(field_error("expires_in_days", f"must be a whole number of days from 1 to {MAX_TOKEN_DAYS}"))
+    unknown = sorted(set(body) - {"name", "expires_in_days"})
+    errors += [field_error(key[:100], "unknown field") for key in unknown]
+    if errors:
+        raise ValidationFailed("the token cannot be created", errors)
     with request_work() as conn:
-        created = users.create_token(conn, int(actor.id or 0), name.strip())
+        created = users.create_token(conn, int(actor.id or 0), name.strip(), days)
         audit.record(
             conn, actor, "token.create", f"token:{created['id']}", {"name": created["name"]}, request.remote_addr
         )

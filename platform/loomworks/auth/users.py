@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.context import Actor
@@ -142,9 +142,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(conn: Connection, user_id: int, name: str) -> dict[str, Any]:
-    """Create a token; the plain value is returned here and never again."""
+def create_token(conn: Connection, user_id: int, name: str, expires_in_days: int | None = None) -> dict[str, Any]:
+    """Create a token; the plain value is returned here and never again.
+
+    ``expires_in_days`` bounds its life (integrations that only need a token for a while
+    should not hold one forever); without it the token lives until revoked.
+    """
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     result = conn.execute(
         insert(api_tokens).values(
             user_id=user_id,
@@ -152,9 +157,15 @@ def create_token(conn: Connection, user_id: int, name: str) -> dict[str, Any]:
             prefix=token[:10],
             token_hash=_digest(token),
             created_at=utcnow(),
+            expires_at=expires_at,
         )
     )
-    return {"id": _new_id(result), "token": token, "name": name}
+    return {
+        "id": _new_id(result),
+        "token": token,
+        "name": name,
+        "expires_at": expires_at.isoformat() if expires_at else None,
+    }
 
 
 def user_for_token(conn: Connection, token: str) -> dict[str, Any] | None:
@@ -166,6 +177,7 @@ def user_for_token(conn: Connection, token: str) -> dict[str, Any] | None:
             .where(
                 api_tokens.c.token_hash == _digest(token),
                 api_tokens.c.revoked_at.is_(None),
+                or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > utcnow()),
                 users.c.active.is_(True),
             )
         )
@@ -191,7 +203,12 @@ def touch_token(conn: Connection, token_id: int) -> None:
 def list_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(
-            api_tokens.c.id, api_tokens.c.name, api_tokens.c.prefix, api_tokens.c.created_at, api_tokens.c.last_used_at
+            api_tokens.c.id,
+            api_tokens.c.name,
+            api_tokens.c.prefix,
+            api_tokens.c.created_at,
+            api_tokens.c.last_used_at,
+            api_tokens.c.expires_at,
         )
         .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
         .order_by(api_tokens.c.id)
@@ -201,6 +218,7 @@ def list_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
             **dict(r),
             "created_at": r["created_at"].isoformat(),
             "last_used_at": r["last_used_at"].isoformat() if r["last_used_at"] else None,
+            "expires_at": r["expires_at"].isoformat() if r["expires_at"] else None,
         }
         for r in rows
     ]
