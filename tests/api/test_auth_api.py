@@ -142,3 +142,11 @@ def test_expired_tokens_stop_working(anonymous: Api, api: Api, runtime: Runtime)
     assert short.get("/api/auth/me")[0] == 401
     status, body = api.post("/api/auth/tokens", {"name": "x", "expires_in_days": 0, "scope": "all"})
     assert status == 422 and {d["field"] for d in body["error"]["details"]} == {"expires_in_days", "scope"}
+
+
+def test_session_cookies_are_secure_over_https(anonymous: Api, admin_user: dict[str, Any]) -> None:
+    body = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    over_https = anonymous.client.post("/api/auth/login", json=body, base_url="https://localhost")
+    assert over_https.status_code == 200 and "Secure" in over_https.headers["Set-Cookie"]
+    over_http = anonymous.client.post("/api/auth/login", json=body)
+    assert "Secure" not in over_http.headers["Set-Cookie"]

@@ -13,7 +13,8 @@ import hmac
 import secrets
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user
 
 from ..auth.users import actor_for, get_user, token_needs_touch, touch_token, user_for_token
@@ -43,7 +44,17 @@ class SignedInUser(UserMixin):  # type: ignore[misc]
         return bool(self.row["active"])
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Session cookies are ``Secure`` whenever the request came over HTTPS (or always, when
+    ``LOOMWORKS_SECURE_COOKIES`` says so), so a deployment behind TLS needs no setting."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        configured = bool(app.config["SESSION_COOKIE_SECURE"])
+        return configured or (has_request_context() and request.is_secure)
+
+
 def init_session(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     manager = LoginManager()
     manager.init_app(app)
     manager.session_protection = None  # the nonce, not the IP address, decides
