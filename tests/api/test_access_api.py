@@ -270,3 +270,18 @@ def test_explain_says_which_scope_covers_a_record(world: World) -> None:
     status, answer = world.admin.get(f"/api/auth/explain?user={world.rep1_id}&entity=deal&action=update&id={other}")
     assert answer["allowed"] is False and "outside every scope" in answer["reason"]
     assert world.rep1.get(f"/api/auth/explain?entity=deal&action=read&id={deal}")[0] == 403
+
+
+def test_a_formula_over_a_hidden_field_is_hidden_too(world: World) -> None:
+    formula = {
+        "key": "margin_value",
+        "type": "formula",
+        "label": L("Margin value"),
+        "options": {"expression": {"*": [{"var": "amount"}, {"var": "margin"}]}},
+    }
+    assert world.admin.post("/api/meta/entities/deal/fields", formula)[0] == 201
+    assert world.admin.get(f"/api/records/deal/{world.deal['id']}")[1]["margin_value"] == 35
+    record = world.rep1.get(f"/api/records/deal/{world.deal['id']}")[1]
+    assert "margin_value" not in record and "margin" not in record
+    status, _ = world.rep1.get(f"/api/records/deal?where={_where({'>': [{'var': 'margin_value'}, 10]})}")
+    assert status == 400

@@ -21,7 +21,7 @@ grant allows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
@@ -62,6 +62,7 @@ def entity_access(tx: Tx, spec: EntitySpec, action: str, *, system: bool = False
     references): they run whatever the actor's own grants on the affected rows are.
     """
     grants = (Grant("system", spec.key, frozenset({action})),) if system else _grants(tx, spec.key, action)
+    grants = tuple(_hide_derived(spec, grant) for grant in grants)
     if not grants:
         raise Forbidden(f"you may not {action} {spec.key} records", data={"entity": spec.key, "action": action})
     scope = entity_filter_scope(tx, spec)
@@ -80,6 +81,38 @@ def entity_access(tx: Tx, spec: EntitySpec, action: str, *, system: bool = False
         else:
             masks[key] = true() if any(g.scope is None for g, _ in showing) else or_(*[c for _, c in showing])
     return EntityAccess(spec.key, action, covers, rows, masks, frozenset(hidden), frozenset(restricted))
+
+
+def _hide_derived(spec: EntitySpec, grant: Grant) -> Grant:
+    """A formula reading a hidden field is hidden too: ``amount * margin`` would give margin away."""
+    if not grant.hidden_fields:
+        return grant
+    hidden = set(grant.hidden_fields)
+    changed = True
+    while changed:  # formulas may read formulas
+        changed = False
+        for fspec in spec.fields_of_type("formula"):
+            if fspec.key not in hidden and _reads(fspec.options.get("expression")) & hidden:
+                hidden.add(fspec.key)
+                changed = True
+    return replace(grant, hidden_fields=frozenset(hidden)) if len(hidden) > len(grant.hidden_fields) else grant
+
+
+def _reads(rule: Any) -> set[str]:
+    """Field keys a JsonLogic rule reads (the part before any ``.``)."""
+    if isinstance(rule, list):
+        return set().union(*[_reads(item) for item in rule]) if rule else set()
+    if not isinstance(rule, dict):
+        return set()
+    found: set[str] = set()
+    for operator, args in rule.items():
+        if operator == "var":
+            name = args[0] if isinstance(args, list) and args else args
+            if isinstance(name, str):
+                found.add(name.split(".")[0])
+        else:
+            found |= _reads(args)
+    return found
 
 
 def _grants(tx: Tx, entity: str, action: str) -> tuple[Grant, ...]:
