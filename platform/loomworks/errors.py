@@ -95,6 +95,11 @@ class ValidationFailed(LoomworksError):
     status = 422
 
 
+class UnsupportedMediaType(LoomworksError):
+    code = "unsupported_media_type"
+    status = 415
+
+
 class TooManyRequests(LoomworksError):
     code = "too_many_requests"
     status = 429

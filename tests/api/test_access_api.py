@@ -285,3 +285,62 @@ def test_a_formula_over_a_hidden_field_is_hidden_too(world: World) -> None:
     assert "margin_value" not in record and "margin" not in record
     status, _ = world.rep1.get(f"/api/records/deal?where={_where({'>': [{'var': 'margin_value'}, 10]})}")
     assert status == 400
+
+
+def test_formulas_cannot_read_hidden_fields_by_any_path(world: World) -> None:
+    expressions = {
+        "f_val": {"val": ["secret"]},
+        "f_default": {"var": ["company.nothing", {"var": "secret"}]},
+        "f_root": {"var": ""},
+        "f_missing": {"missing": ["margin"]},
+    }
+    for key, expression in expressions.items():
+        body = {
+            "key": key,
+            "type": "formula",
+            "label": L(key),
+            "options": {"expression": expression, "result_type": "text"},
+        }
+        status, answer = world.admin.post("/api/meta/entities/deal/fields", body)
+        assert status == 201, (key, answer)
+    record = world.rep1.get(f"/api/records/deal/{world.deal['id']}")[1]
+    assert not set(expressions) & set(record)
+    assert world.rep1.get(f"/api/records/deal?where={_where({'==': [{'var': 'f_val'}, 'zebra-42']})}")[0] == 400
+    definition = world.rep1.get("/api/meta/entities/deal")[1]
+    assert not set(expressions) & {f["key"] for f in definition["fields"]}
+
+
+def test_rollups_do_not_reveal_rows_or_fields_outside_ones_grants(world: World) -> None:
+    for field in (
+        {
+            "key": "deal_count",
+            "type": "rollup",
+            "label": L("Deals"),
+            "options": {"entity": "deal", "via": "company", "aggregate": "count"},
+        },
+        {
+            "key": "margin_sum",
+            "type": "rollup",
+            "label": L("Margins"),
+            "options": {"entity": "deal", "via": "company", "aggregate": "sum", "field": "margin"},
+        },
+    ):
+        assert world.admin.post("/api/meta/entities/company/fields", field)[0] == 201
+    seen_by_rep = world.rep2.get(f"/api/records/company/{world.globex['id']}")[1]
+    assert "deal_count" not in seen_by_rep and "margin_sum" not in seen_by_rep  # reps read own deals only
+    seen_by_manager = world.manager.get(f"/api/records/company/{world.globex['id']}")[1]
+    assert seen_by_manager["deal_count"] == 1 and seen_by_manager["margin_sum"] == 0.5
+
+
+def test_a_portal_user_without_a_link_sees_nothing(world: World) -> None:
+    assert world.admin.post("/api/records/deal", {"name": "Orphan deal"})[0] == 201
+    unlinked, user_id = world.user("nolink@example.com", ["customer"])
+    page = unlinked.get("/api/records/deal")[1]
+    assert page["items"] == [] and page["total"] == 0
+    assert world.admin.patch(f"/api/users/{user_id}", {"link": {"entity": "deal", "id": 1}})[0] == 200
+    assert unlinked.get("/api/records/deal")[1]["total"] == 0
+
+
+def test_revision_ids_reveal_nothing_to_members(world: World) -> None:
+    assert world.member.get("/api/meta/revisions/1")[0] == world.member.get("/api/meta/revisions/999999")[0] == 403
+    assert world.member.post("/api/meta/revisions/999999/revert", {})[0] == 403

@@ -150,3 +150,13 @@ def test_session_cookies_are_secure_over_https(anonymous: Api, admin_user: dict[
     assert over_https.status_code == 200 and "Secure" in over_https.headers["Set-Cookie"]
     over_http = anonymous.client.post("/api/auth/login", json=body)
     assert "Secure" not in over_http.headers["Set-Cookie"]
+
+
+def test_a_cross_site_form_cannot_sign_anyone_in(anonymous: Api, admin_user: dict[str, Any]) -> None:
+    form_post = anonymous.client.post(
+        "/api/auth/login",
+        data=f'{{"email": "{ADMIN_EMAIL}", "password": "{ADMIN_PASSWORD}"}}',
+        content_type="text/plain",
+    )
+    assert form_post.status_code == 415 and form_post.get_json()["error"]["code"] == "unsupported_media_type"
+    assert anonymous.get("/api/auth/me")[0] == 401

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from ..core.context import Actor, Tx
 from ..core.db import unit_of_work, write_connection
-from ..errors import BadRequest, Unauthorized, field_error
+from ..errors import BadRequest, Unauthorized, UnsupportedMediaType, field_error
 from ..runtime import Runtime
 
 MAX_JSON_DEPTH = 64
@@ -70,11 +70,15 @@ def request_work() -> Iterator[Connection]:
 
 
 def json_body(required: bool = True) -> Any:
+    """The request's JSON body; it must be sent as JSON (``Content-Type: application/json``),
+    which also keeps cross-site HTML forms (which cannot send that type) from posting to us."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         if required:
             raise BadRequest("a JSON body is required")
         return {}
+    if not request.is_json:
+        raise UnsupportedMediaType("send the body as JSON with Content-Type: application/json")
     try:
         body = strict_json(raw)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:

@@ -18,6 +18,7 @@ from ..core.context import Tx
 from ..errors import BadRequest, Conflict, NotFound, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
+from ..records.access import definition_hidden
 from ..records.integrity import check_references
 from ..storage import migrate
 from . import store
@@ -37,7 +38,7 @@ def list_entities(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]
         include_deleted = False
     described = []
     for stored in store.list_definitions(tx.conn, KIND, include_deleted):
-        view = _reader_view(granted, stored)
+        view = _reader_view(tx, granted, stored)
         if view is not None:
             described.append(view)
     return described
@@ -46,7 +47,7 @@ def list_entities(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]
 def get_entity(tx: Tx, key: str, include_deleted: bool = False) -> dict[str, Any]:
     authorize(tx, "read", f"meta:entity:{key}")
     granted = permissions(tx)
-    view = _reader_view(granted, _stored(tx, key, include_deleted and granted.changes_definitions))
+    view = _reader_view(tx, granted, _stored(tx, key, include_deleted and granted.changes_definitions))
     if view is None:
         raise NotFound(f"entity {key!r} does not exist", data={"entity": key})
     return view
@@ -64,20 +65,18 @@ def readable_specs(tx: Tx) -> list[EntitySpec]:
         if granted.changes_definitions:
             specs.append(spec)
             continue
-        grants = granted.grants_for(key, "read")
-        if grants:
-            specs.append(spec.without(frozenset(set.intersection(*[set(g.hidden_fields) for g in grants]))))
+        if granted.grants_for(key, "read"):
+            specs.append(spec.without(definition_hidden(tx, spec)))
     return specs
 
 
-def _reader_view(granted: Permissions, stored: store.StoredDefinition) -> dict[str, Any] | None:
+def _reader_view(tx: Tx, granted: Permissions, stored: store.StoredDefinition) -> dict[str, Any] | None:
     described = _describe(stored)
     if granted.changes_definitions:
         return described
-    grants = granted.grants_for(stored.key, "read")
-    if not grants:
+    if not granted.grants_for(stored.key, "read"):
         return None
-    hidden = set.intersection(*[set(g.hidden_fields) for g in grants])
+    hidden = definition_hidden(tx, EntitySpec.from_json(stored.effective, stored.version))
     described["fields"] = [f for f in described["fields"] if f["key"] not in hidden and not f.get("removed")]
     return described
 
@@ -239,6 +238,7 @@ def purge_entity(tx: Tx, key: str) -> None:
 
 def revert(tx: Tx, revision_id: int, to: str = "before", confirm: bool = False) -> dict[str, Any]:
     """Bring a definition back to its state before (default) or after a revision."""
+    authorize(tx, "update", "meta:entity")  # before the lookup: a 403 must not depend on the id
     revision = store.get_revision(tx.conn, revision_id)
     if to not in ("before", "after"):
         raise ValidationFailed("invalid revert target", [field_error("to", "must be 'before' or 'after'")])

@@ -19,9 +19,8 @@ def list_revisions(tx: Tx, kind: str | None = None, key: str | None = None, limi
 
 
 def get_revision(tx: Tx, revision_id: int) -> dict[str, Any]:
-    row = store.get_revision(tx.conn, revision_id)
-    authorize(tx, "read", "meta:revisions")
-    return _public(row, full=True)
+    authorize(tx, "read", "meta:revisions")  # before the lookup: a 403 must not depend on the id
+    return _public(store.get_revision(tx.conn, revision_id), full=True)
 
 
 def _public(row: dict[str, Any], *, full: bool) -> dict[str, Any]:

@@ -21,10 +21,10 @@ grant allows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from ..auth.authorize import permissions
 from ..auth.permissions import Grant
@@ -32,6 +32,7 @@ from ..core.context import Tx
 from ..errors import Forbidden, field_error
 from ..fields.entity import EntitySpec
 from ..logic.sql import compile_filter
+from .derived_rules import hide_derived, unresolved_user_values
 from .filter_scope import entity_filter_scope
 
 MASK_PREFIX = "__visible__"
@@ -62,11 +63,13 @@ def entity_access(tx: Tx, spec: EntitySpec, action: str, *, system: bool = False
     references): they run whatever the actor's own grants on the affected rows are.
     """
     grants = (Grant("system", spec.key, frozenset({action})),) if system else _grants(tx, spec.key, action)
-    grants = tuple(_hide_derived(spec, grant) for grant in grants)
+    if not system:
+        granted = permissions(tx)
+        grants = tuple(hide_derived(spec, grant, granted) for grant in grants)
     if not grants:
         raise Forbidden(f"you may not {action} {spec.key} records", data={"entity": spec.key, "action": action})
     scope = entity_filter_scope(tx, spec)
-    covers = tuple((g, true() if g.scope is None else compile_filter(g.scope, scope)) for g in grants)
+    covers = tuple((g, _covered_rows(g, scope)) for g in grants)
     rows = None if any(g.scope is None for g in grants) else or_(*[c for _, c in covers])
     masks: dict[str, ColumnElement[bool]] = {}
     hidden: set[str] = set()
@@ -83,36 +86,21 @@ def entity_access(tx: Tx, spec: EntitySpec, action: str, *, system: bool = False
     return EntityAccess(spec.key, action, covers, rows, masks, frozenset(hidden), frozenset(restricted))
 
 
-def _hide_derived(spec: EntitySpec, grant: Grant) -> Grant:
-    """A formula reading a hidden field is hidden too: ``amount * margin`` would give margin away."""
-    if not grant.hidden_fields:
-        return grant
-    hidden = set(grant.hidden_fields)
-    changed = True
-    while changed:  # formulas may read formulas
-        changed = False
-        for fspec in spec.fields_of_type("formula"):
-            if fspec.key not in hidden and _reads(fspec.options.get("expression")) & hidden:
-                hidden.add(fspec.key)
-                changed = True
-    return replace(grant, hidden_fields=frozenset(hidden)) if len(hidden) > len(grant.hidden_fields) else grant
+def _covered_rows(grant: Grant, scope: Any) -> ColumnElement[bool]:
+    if grant.scope is None:
+        return true()
+    if unresolved_user_values(grant.scope, scope.constant):
+        return false()
+    return compile_filter(grant.scope, scope)
 
 
-def _reads(rule: Any) -> set[str]:
-    """Field keys a JsonLogic rule reads (the part before any ``.``)."""
-    if isinstance(rule, list):
-        return set().union(*[_reads(item) for item in rule]) if rule else set()
-    if not isinstance(rule, dict):
-        return set()
-    found: set[str] = set()
-    for operator, args in rule.items():
-        if operator == "var":
-            name = args[0] if isinstance(args, list) and args else args
-            if isinstance(name, str):
-                found.add(name.split(".")[0])
-        else:
-            found |= _reads(args)
-    return found
+def definition_hidden(tx: Tx, spec: EntitySpec) -> frozenset[str]:
+    """Fields every read grant hides (computed ones included): left out of definitions and schemas."""
+    granted = permissions(tx)
+    grants = [hide_derived(spec, g, granted) for g in granted.grants_for(spec.key, "read")]
+    if not grants:
+        return frozenset(spec.live_fields)
+    return frozenset(set.intersection(*[set(g.hidden_fields) for g in grants]))
 
 
 def _grants(tx: Tx, entity: str, action: str) -> tuple[Grant, ...]:
