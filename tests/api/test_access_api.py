@@ -8,6 +8,7 @@ below is something a curious or hostile user would try.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 from urllib.parse import quote
@@ -344,3 +345,32 @@ def test_a_portal_user_without_a_link_sees_nothing(world: World) -> None:
 def test_revision_ids_reveal_nothing_to_members(world: World) -> None:
     assert world.member.get("/api/meta/revisions/1")[0] == world.member.get("/api/meta/revisions/999999")[0] == 403
     assert world.member.post("/api/meta/revisions/999999/revert", {})[0] == 403
+
+
+def test_files_are_readable_only_through_records_one_can_read(world: World) -> None:
+    def upload(client: Api) -> str:
+        response = client.client.post(
+            "/api/files",
+            headers=client.headers,
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(b"board minutes"), "minutes.txt")},
+        )
+        assert response.status_code == 201
+        return str(response.get_json()["id"])
+
+    field = {"key": "files", "type": "attachment", "label": L("Files")}
+    assert world.admin.post("/api/meta/entities/deal/fields", field)[0] == 201
+    secret_file, shared_file = upload(world.admin), upload(world.admin)
+    world.admin.patch(f"/api/records/deal/{world.deal['id']}", {"files": [shared_file]})
+    world.admin.patch(f"/api/records/deal/{world.other['id']}", {"files": [secret_file]})
+
+    def download(client: Api, file_id: str) -> int:
+        return client.client.get(f"/api/files/{file_id}", headers=client.headers).status_code
+
+    assert download(world.rep1, shared_file) == 200  # on rep1's own deal
+    assert download(world.rep1, secret_file) == 404  # only on a deal rep1 cannot read
+    assert download(world.member, shared_file) == 404
+    own = upload(world.rep1)
+    assert download(world.rep1, own) == 200
+    status, body = world.rep1.patch(f"/api/records/deal/{world.deal['id']}", {"files": [shared_file, secret_file]})
+    assert status == 422 and body["error"]["details"][0]["field"] == "files"

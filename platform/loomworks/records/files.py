@@ -13,13 +13,14 @@ import secrets
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Text, cast, insert, select
 
-from ..auth.authorize import authorize
+from ..auth.authorize import authorize, permissions
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import BadRequest, NotFound, PayloadTooLarge, field_error
 from ..fields.files import FILE_ID_PATTERN
+from .access import entity_access, rows_condition
 from .models import files
 
 CHUNK = 1 << 16
@@ -65,9 +66,40 @@ def open_file(tx: Tx, file_id: str) -> tuple[dict[str, Any], Path]:
         raise NotFound(f"file {file_id[:40]!r} does not exist")
     row = tx.conn.execute(select(files).where(files.c.id == file_id)).mappings().first()
     path = _folder(tx) / file_id
-    if row is None or not path.is_file():
-        raise NotFound(f"file {file_id} does not exist")
+    if row is None or not path.is_file() or not may_read_file(tx, file_id, row["created_by"]):
+        raise NotFound(f"file {file_id} does not exist")  # unreadable reads as absent
     return _public(dict(row)), path
+
+
+def readable_file(tx: Tx, file_id: str) -> bool:
+    uploader = tx.conn.execute(select(files.c.created_by).where(files.c.id == file_id)).scalar()
+    return may_read_file(tx, file_id, uploader)
+
+
+def may_read_file(tx: Tx, file_id: str, uploaded_by: Any) -> bool:
+    """The uploader, admins and builders may; others only through a record they can read
+    whose attachment field (visible to them on that record) holds the file."""
+    if uploaded_by is not None and uploaded_by == tx.actor.id:
+        return True
+    if permissions(tx).changes_definitions:
+        return True
+    cache = tx.runtime.entities
+    for key, spec in cache.specs(tx.conn).items():
+        attachments = [f for f in spec.fields_of_type("attachment")]
+        if cache.is_deleted(key) or not attachments or not permissions(tx).grants_for(key, "read"):
+            continue
+        access = entity_access(tx, spec, "read")
+        table = tx.runtime.tables_for(spec).main
+        for fspec in attachments:
+            if fspec.key in access.hidden:
+                continue
+            holds = cast(table.c[fspec.key], Text).like(f'%"{file_id}"%')
+            conditions = [holds, table.c.deleted_at.is_(None), rows_condition(access)]
+            if fspec.key in access.masks:
+                conditions.append(access.masks[fspec.key])
+            if tx.conn.execute(select(table.c.id).where(*conditions).limit(1)).first() is not None:
+                return True
+    return False
 
 
 def _folder(tx: Tx) -> Path:

@@ -20,6 +20,7 @@ from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType, SubTableType
 from .children import coerce_children
+from .files import readable_file
 from .integrity import check_references, resolve_attachments, user_exists
 from .retired import final, set_aside
 from .schema import body_errors
@@ -125,6 +126,9 @@ def _coerce_field(
     try:
         if fspec.type == "attachment":
             db_value: Any = resolve_attachments(tx.conn, fspec, value) or None
+            foreign = [f["id"] for f in db_value or [] if not readable_file(tx, f["id"])]
+            if foreign:  # attaching a file one may not read would hand over its name and size
+                raise ValueError_(f"file {foreign[0]} does not exist")
         else:
             db_value = ftype.to_db(value, fspec)
     except ValueError_ as exc:
