@@ -24,6 +24,4 @@ def health() -> Any:
         database = "unavailable"
     status = "ok" if database == "ok" else "degraded"
     # No background worker exists yet: automations arrive with their own issue.
-    return {"status": status, "database": database, "dialect": engine.dialect.name, "worker": "none"}, (
-        200 if status == "ok" else 503
-    )
+    return {"status": status, "database": database, "worker": "none"}, (200 if status == "ok" else 503)
