@@ -7,7 +7,7 @@ definitions at run time (``loomworks.storage``).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, MetaData
+from sqlalchemy import Connection, MetaData, inspect
 
 SYSTEM_METADATA = MetaData()
 
@@ -19,3 +19,30 @@ def create_system_tables(conn: Connection) -> None:
     from ..records import models as _records  # noqa: F401
 
     SYSTEM_METADATA.create_all(conn, checkfirst=True)
+    add_missing_columns(conn)
+
+
+def add_missing_columns(conn: Connection) -> list[str]:
+    """Add columns a newer release declares to system tables an older one created.
+
+    ``create_all`` only creates missing *tables*; an instance set up before a column
+    existed would otherwise fail on its first query. Only nullable columns are added
+    this way (they need no backfill); anything else needs a written migration, and
+    start-up says so instead of guessing.
+    """
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    inspector = inspect(conn)
+    operations = Operations(MigrationContext.configure(conn))
+    added = []
+    for table in SYSTEM_METADATA.sorted_tables:
+        existing = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in existing:
+                continue
+            if not column.nullable:
+                raise RuntimeError(f"{table.name}.{column.name} is new and NOT NULL: it needs a written migration")
+            operations.add_column(table.name, column._copy())
+            added.append(f"{table.name}.{column.name}")
+    return added
