@@ -37,10 +37,6 @@ class Grant:
     hidden_fields: frozenset[str] = frozenset()
     readonly_fields: frozenset[str] = frozenset()
 
-    @property
-    def unrestricted(self) -> bool:
-        return self.scope is None and not self.hidden_fields and not self.readonly_fields
-
 
 @dataclass(frozen=True)
 class Permissions:

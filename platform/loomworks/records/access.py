@@ -48,10 +48,6 @@ class EntityAccess:
     hidden: frozenset[str]
     restricted: frozenset[str]
 
-    @property
-    def unrestricted(self) -> bool:
-        return self.rows is None and not self.masks and not self.hidden
-
     def mask_columns(self) -> list[Any]:
         return [condition.label(MASK_PREFIX + key) for key, condition in self.masks.items()]
 
