@@ -374,3 +374,31 @@ def test_files_are_readable_only_through_records_one_can_read(world: World) -> N
     assert download(world.rep1, own) == 200
     status, body = world.rep1.patch(f"/api/records/deal/{world.deal['id']}", {"files": [shared_file, secret_file]})
     assert status == 422 and body["error"]["details"][0]["field"] == "files"
+
+
+def test_writes_do_not_reveal_which_unreadable_records_exist(world: World) -> None:
+    intake = {
+        "key": "intake",
+        "label": L("Intake"),
+        "grants": [{"entity": "deal", "actions": ["read", "create", "update"], "scope": OWN}],
+    }
+    assert world.admin.post("/api/meta/roles", intake)[0] == 201
+    clerk, _ = world.user("intake@example.com", ["intake"])
+    real = clerk.post("/api/records/deal", {"name": "x", "company": world.globex["id"]})
+    fake = clerk.post("/api/records/deal", {"name": "y", "company": 99999})
+    assert real[0] == fake[0] == 422
+    assert real[1]["error"]["details"][0]["message"].replace(str(world.globex["id"]), "N") == fake[1]["error"][
+        "details"
+    ][0]["message"].replace("99999", "N")
+    # A reference the record already has stays editable around it.
+    status, deal = world.admin.post(
+        "/api/records/deal",
+        {"name": "z", "company": world.globex["id"], "_owner": clerk_id(world, "intake@example.com")},
+    )
+    assert status == 201
+    assert clerk.patch(f"/api/records/deal/{deal['id']}", {"name": "renamed", "company": world.globex["id"]})[0] == 200
+
+
+def clerk_id(world: World, email: str) -> int:
+    users_list = world.admin.get("/api/users")[1]["items"]
+    return int(next(u["id"] for u in users_list if u["email"] == email))

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from ..auth.models import users
 from ..core.context import Tx
-from ..errors import Conflict, ErrorDetail, field_error
+from ..errors import Conflict, ErrorDetail, Forbidden, field_error
 from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.files import AttachmentType
@@ -24,8 +24,15 @@ from ..fields.relations import RelationType
 from .models import files
 
 
-def check_references(tx: Tx, spec: EntitySpec, values: dict[str, Any], prefix: str = "") -> list[ErrorDetail]:
-    """Errors for relation, user and attachment values that point at nothing usable."""
+def check_references(
+    tx: Tx, spec: EntitySpec, values: dict[str, Any], prefix: str = "", known: set[Any] | None = None
+) -> list[ErrorDetail]:
+    """Errors for relation, user and attachment values that point at nothing usable.
+
+    A new reference must point at a record the writer may read, and one they may not read
+    answers exactly like one that does not exist: otherwise writes would tell which ids
+    exist. References the record already had (``known``) are kept as they are.
+    """
     errors: list[ErrorDetail] = []
     for key, value in values.items():
         fspec = spec.all_fields.get(key) if not prefix else _child_spec(spec, prefix, key)
@@ -34,7 +41,8 @@ def check_references(tx: Tx, spec: EntitySpec, values: dict[str, Any], prefix: s
         ftype = FIELD_TYPES.get(fspec.type)
         if isinstance(ftype, RelationType):
             wanted = set(value) if isinstance(value, list) else {value}
-            missing = missing_targets(tx, ftype.target(fspec), wanted)
+            missing = missing_targets(tx, ftype.target(fspec), wanted - (known or set()), readable_only=True)
+            missing |= missing_targets(tx, ftype.target(fspec), wanted & (known or set()))
             for target in sorted(missing):
                 errors.append(field_error(prefix + key, f"{ftype.target(fspec)} {target} does not exist"))
         elif fspec.type == "user" and not user_exists(tx.conn, value):
@@ -52,16 +60,23 @@ def _child_spec(spec: EntitySpec, prefix: str, key: str) -> FieldSpec | None:
     return None
 
 
-def missing_targets(tx: Tx, entity: str, ids: set[Any]) -> set[Any]:
+def missing_targets(tx: Tx, entity: str, ids: set[Any], readable_only: bool = False) -> set[Any]:
+    """The ids with no live record of ``entity`` (with ``readable_only``: none the actor may read)."""
     if not ids:
         return set()
     target_spec = tx.runtime.entities.specs(tx.conn).get(entity)
     if target_spec is None or tx.runtime.entities.is_deleted(entity):
         return set(ids)
     table = tx.runtime.tables_for(target_spec).main
-    found = {
-        row[0] for row in tx.conn.execute(select(table.c.id).where(table.c.id.in_(ids), table.c.deleted_at.is_(None)))
-    }
+    conditions = [table.c.id.in_(ids), table.c.deleted_at.is_(None)]
+    if readable_only:
+        from .access import entity_access, rows_condition  # access imports this package's query side
+
+        try:
+            conditions.append(rows_condition(entity_access(tx, target_spec, "read")))
+        except Forbidden:
+            return set(ids)
+    found = {row[0] for row in tx.conn.execute(select(table.c.id).where(*conditions))}
     return set(ids) - found
 
 

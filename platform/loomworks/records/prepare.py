@@ -66,18 +66,40 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
         if key not in bad:
             prepared.db_values[key] = final(value)
             prepared.json_values[key] = final(value)
-    errors.extend(
-        check_references(
-            tx, spec, {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}
-        )
-    )
+    known = _referenced(spec, current)
+    top_level = {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}
+    errors.extend(check_references(tx, spec, top_level, known=known))
     for key, rows in prepared.children.items():
         for index, row in enumerate(rows):
-            errors.extend(check_references(tx, spec, {k: v for k, v in row.items() if k != "id"}, f"{key}.{index}."))
+            values = {k: v for k, v in row.items() if k != "id"}
+            errors.extend(check_references(tx, spec, values, f"{key}.{index}.", known=known))
     errors.extend(_required_errors(spec, prepared, current, bad))
     if errors:
         raise ValidationFailed(f"{len(errors)} problem(s) in the submitted values", errors)
     return prepared
+
+
+def _referenced(spec: EntitySpec, current: dict[str, Any] | None) -> set[Any]:
+    """Ids the record's relation fields already point at (kept even if the writer cannot read them)."""
+    found: set[Any] = set()
+    if not current:
+        return found
+
+    def add(value: Any) -> None:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int) and not isinstance(item, bool):
+                found.add(item)
+
+    for fspec in spec.live_fields.values():
+        ftype = FIELD_TYPES.get(fspec.type)
+        if isinstance(ftype, RelationType):
+            add(current.get(fspec.key))
+        elif isinstance(ftype, SubTableType):
+            relations = [c.key for c in ftype.child_specs(fspec) if c.type == "relation"]
+            for row in current.get(fspec.key) or []:
+                for key in relations:
+                    add(row.get(key))
+    return found
 
 
 def _without_system_keys(
