@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from .api import audit, auth, explain, files, health, meta, openapi, records, roles, users
+from .api import audit, auth, explain, files, form_definitions, forms, health, meta, openapi, records, roles, users
 from .api.context import check_request_text, release_request_connection
 from .api.converters import IdConverter
 from .api.errors import register_error_handlers
@@ -51,7 +51,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         audit.bp,
         meta.bp,
         roles.bp,
+        form_definitions.bp,
         records.bp,
+        forms.bp,
         files.bp,
         openapi.bp,
     )

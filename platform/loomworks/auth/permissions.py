@@ -37,6 +37,11 @@ class Grant:
     hidden_fields: frozenset[str] = frozenset()
     readonly_fields: frozenset[str] = frozenset()
 
+    @property
+    def unrestricted(self) -> bool:
+        """Every row, every field, all writable: nothing for enforcement to add."""
+        return self.scope is None and not self.hidden_fields and not self.readonly_fields
+
 
 @dataclass(frozen=True)
 class Permissions:

@@ -1,0 +1,156 @@
+"""A form rendered for react-jsonschema-form: JSON Schema + uiSchema, for one caller and locale.
+
+The output depends on the form document, the entity's version, the locale and what the
+caller may see and write, and on nothing else, so it is compiled once per combination
+and cached (the key carries a digest of the form document, so a changed or different
+definition never reuses a stale entry). Fields the caller may not see are removed from
+everything the browser receives (schema, uiSchema, rules, validations, layout); fields
+they may see but not write are marked ``ui:readonly``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from ..auth.authorize import permissions
+from ..core.context import Tx
+from ..fields.entity import EntitySpec
+from ..fields.registry import FIELD_TYPES
+from ..records.access import definition_hidden
+from ..records.derived_rules import hide_derived
+from .definitions import field_items, resolve_form, variables
+
+LOCALES = ("en", "zh-CN")
+CACHE_SIZE = 512
+LOGIC_KEYS = ("visible", "required", "readonly", "rule")
+
+
+def localize(text: Any, locale: str) -> str | None:
+    """``{"en": ..., "zh-CN": ...}`` in ``locale``, falling back to English, then any text."""
+    if not isinstance(text, dict) or not text:
+        return None
+    value = text.get(locale) or text.get("en") or next(iter(text.values()))
+    return str(value)
+
+
+def caller_field_sets(tx: Tx, spec: EntitySpec, action: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(hidden, readonly) for the caller: hidden = every read grant hides it; readonly = no
+    ``action`` grant lets them write it, or its type is never written (formulas, rollups)."""
+    hidden = definition_hidden(tx, spec)
+    granted = permissions(tx)
+    grants = [hide_derived(spec, g, granted) for g in granted.grants_for(spec.key, action)]
+    readonly = set()
+    for key, fspec in spec.live_fields.items():
+        if key in hidden:
+            continue
+        writable = any(key not in g.hidden_fields and key not in g.readonly_fields for g in grants)
+        if not writable or not FIELD_TYPES.get(fspec.type).writable:
+            readonly.add(key)
+    return hidden, frozenset(readonly)
+
+
+def render_form(tx: Tx, form_key: str, locale: str, action: str = "create") -> dict[str, Any]:
+    """``{schema, uiSchema, rules, validations, entity, layout}`` for the caller (a deep copy)."""
+    doc, version, spec = resolve_form(tx, form_key)
+    hidden, readonly = caller_field_sets(tx, spec, action)
+    digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+    key = (form_key, version, digest, spec.cache_key, locale, hidden, readonly)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _compile(doc, spec, locale, hidden, readonly)
+        _CACHE.put(key, cached)
+    return copy.deepcopy(cached)
+
+
+class _Cache:
+    """A small LRU shared by the process (compiled output is immutable once stored)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Any, dict[str, Any]] = OrderedDict()
+
+    def get(self, key: Any) -> dict[str, Any] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: Any, value: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_CACHE = _Cache(CACHE_SIZE)
+
+
+def _compile(
+    doc: dict[str, Any], spec: EntitySpec, locale: str, hidden: frozenset[str], readonly: frozenset[str]
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    ui: dict[str, Any] = {}
+    shown = [item for item in field_items(doc) if item["key"] in spec.live_fields and item["key"] not in hidden]
+    for item in shown:
+        fspec = spec.live_fields[item["key"]]
+        schema = dict(FIELD_TYPES.get(fspec.type).json_schema(fspec))
+        schema["title"] = localize(item.get("label"), locale) or localize(fspec.label, locale) or fspec.key
+        help_text = localize(item.get("help"), locale) or localize(fspec.raw.get("help"), locale)
+        if help_text:
+            schema["description"] = help_text
+        properties[fspec.key] = schema
+        ui[fspec.key] = _field_ui(item, fspec.type, locale, fspec.key in readonly)
+    keys = [item["key"] for item in shown]
+    ui["ui:order"] = [*keys, "*"]
+    required = [k for k in keys if spec.live_fields[k].required and k not in readonly]
+    return {
+        "entity": spec.key,
+        "schema": {
+            "type": "object",
+            "title": localize(doc.get("label"), locale) or doc["key"],
+            "properties": properties,
+            "required": required,
+        },
+        "uiSchema": ui,
+        "rules": [rule for rule in doc.get("rules", []) if rule["field"] in properties and _sees(rule, hidden)],
+        "validations": [
+            {**check, "message": localize(check["message"], locale)}
+            for check in doc.get("validations", [])
+            if check.get("field", keys[0] if keys else "") in properties and _sees(check, hidden)
+        ],
+        "layout": _without(copy.deepcopy(doc.get("layout", {})), hidden),
+    }
+
+
+def _sees(entry: dict[str, Any], hidden: frozenset[str]) -> bool:
+    """A rule that reads a hidden field is left out: the browser could not evaluate it, and
+    sending it would name the field (the server still enforces it on submit)."""
+    return not any(name.split(".", 1)[0] in hidden for name in variables([entry.get(k) for k in LOGIC_KEYS]))
+
+
+def _field_ui(item: dict[str, Any], type_key: str, locale: str, readonly: bool) -> dict[str, Any]:
+    ui: dict[str, Any] = {"ui:options": {"field_type": type_key}}
+    if readonly:
+        ui["ui:readonly"] = True
+    placeholder = localize(item.get("placeholder"), locale)
+    if placeholder:
+        ui["ui:placeholder"] = placeholder
+    if item.get("widget"):
+        ui["ui:widget"] = item["widget"]
+    return ui
+
+
+def _without(layout: Any, hidden: frozenset[str]) -> Any:
+    """The layout with every mention of a hidden field's key taken out of its lists."""
+    if isinstance(layout, dict):
+        return {k: _without(v, hidden) for k, v in layout.items()}
+    if isinstance(layout, list):
+        return [_without(v, hidden) for v in layout if not (isinstance(v, str) and v in hidden)]
+    return layout

@@ -1,0 +1,261 @@
+"""Form definitions (kind ``form``): stored, validated and versioned like every definition.
+
+A form names an entity, the fields it shows (in order, each optionally with a label,
+help, placeholder or widget override), a free-form layout, JsonLogic rules deciding
+per field whether it is visible, required or read-only, and cross-field validations.
+The same document drives the browser (``compile``) and the server (``submit``), so a
+rule is written once. Every entity has a default form with the entity's key, generated
+from its live fields, until a form with that key is defined.
+
+Admins and builders change and list definitions; rendering and submitting (which any
+user with record grants may do) read them through ``resolve_form``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..auth import audit
+from ..auth.authorize import permissions
+from ..core.context import Tx
+from ..core.jsondiff import diff
+from ..errors import (
+    BadRequest,
+    Conflict,
+    ErrorDetail,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+    field_error,
+)
+from ..fields.entity import EntitySpec
+from ..fields.registry import FIELD_TYPES
+from ..logic.evaluator import OPERATORS
+from ..meta import store
+from ..meta.validation import meta_validator, schema_errors
+
+KIND = "form"
+RULE_KEYS = ("visible", "required", "readonly")
+#: Variables a rule may read besides the entity's fields.
+EXTRA_VARIABLES = frozenset({"id", "_owner", "_version"})
+USER_PREFIX = "$user."
+
+
+def list_forms(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]:
+    """Defined forms only; the default form of an entity is implicit (``GET`` it by key)."""
+    _require(tx)
+    return [_describe(d) for d in store.list_definitions(tx.conn, KIND, include_deleted)]
+
+
+def get_form(tx: Tx, key: str) -> dict[str, Any]:
+    _require(tx)
+    stored = store.get_definition(tx.conn, KIND, key)
+    if stored is not None and not stored.deleted:
+        return _describe(stored)
+    spec = tx.runtime.entities.specs(tx.conn).get(key)
+    if spec is None or tx.runtime.entities.is_deleted(key):
+        raise NotFound(f"form {key!r} does not exist", data={"form": key})
+    return {"kind": KIND, **default_form(spec), "default": True, "version": 0}
+
+
+def create_form(tx: Tx, doc: Any, address: str | None = None) -> dict[str, Any]:
+    _require(tx)
+    if not isinstance(doc, dict):
+        raise BadRequest("a form definition must be a JSON object")
+    key = doc.get("key")
+    if isinstance(key, str):
+        existing = store.get_definition(tx.conn, KIND, key)
+        if existing is not None and not existing.deleted:
+            raise Conflict(f"form {key!r} already exists", [field_error("key", "already exists")])
+    return _save(tx, doc, address)
+
+
+def replace_form(tx: Tx, key: str, doc: Any, address: str | None = None) -> dict[str, Any]:
+    """PUT: the body becomes the whole definition; ``version`` (if sent) must be current."""
+    _require(tx)
+    if not isinstance(doc, dict):
+        raise BadRequest("a form definition must be a JSON object")
+    current = _stored(tx, key)
+    if "key" in doc and doc["key"] != key:
+        raise ValidationFailed("a form's key never changes", [field_error("key", "is immutable")])
+    version = doc.get("version")
+    if version is not None and version != current.version:
+        raise Conflict(
+            f"form {key!r} changed meanwhile (version {current.version}, not {version}); reload it",
+            [field_error("version", "is stale")],
+        )
+    return _save(tx, {**doc, "key": key}, address)
+
+
+def delete_form(tx: Tx, key: str, address: str | None = None) -> dict[str, Any]:
+    """Soft delete: an entity's key falls back to its default form again."""
+    _require(tx)
+    current = _stored(tx, key)
+    stored = store.save_definition(
+        tx.conn, KIND, key, current.effective, author_id=tx.actor.id, action="delete", deleted=True
+    )
+    audit.record(tx.conn, tx.actor, "form.delete", f"form:{key}", {"version": stored.version}, address)
+    return _describe(stored)
+
+
+def resolve_form(tx: Tx, key: str) -> tuple[dict[str, Any], int, EntitySpec]:
+    """The form to render or submit: (document, version, entity); 404 for neither form nor entity.
+
+    No definition permission is needed: record grants decide what the caller sees later.
+    """
+    stored = store.get_definition(tx.conn, KIND, key)
+    specs = tx.runtime.entities.specs(tx.conn)
+    if stored is not None and not stored.deleted:
+        doc = stored.effective
+        spec = specs.get(doc["entity"])
+        if spec is None or tx.runtime.entities.is_deleted(spec.key):
+            raise NotFound(f"form {key!r} does not exist", data={"form": key})
+        return doc, stored.version, spec
+    spec = specs.get(key)
+    if spec is None or tx.runtime.entities.is_deleted(key):
+        raise NotFound(f"form {key!r} does not exist", data={"form": key})
+    return default_form(spec), 0, spec
+
+
+def default_form(spec: EntitySpec) -> dict[str, Any]:
+    """Every live field in definition order, labels from the entity; no rules."""
+    return {"key": spec.key, "label": dict(spec.label), "entity": spec.key, "fields": list(spec.live_fields)}
+
+
+def field_items(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The form's fields as objects (a bare key becomes ``{"key": key}``)."""
+    return [item if isinstance(item, dict) else {"key": item} for item in doc.get("fields", [])]
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def validate_form(doc: Any, specs: dict[str, EntitySpec]) -> None:
+    """Raise ValidationFailed listing every problem: the meta-schema, then the entity's reality."""
+    details = schema_errors(meta_validator(KIND), doc)
+    if details:
+        raise ValidationFailed("the form definition is invalid", details)
+    details = list(_semantic_errors(doc, specs))
+    if details:
+        raise ValidationFailed("the form definition is invalid", details)
+
+
+def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Iterable[ErrorDetail]:
+    spec = specs.get(doc["entity"])
+    if spec is None:
+        yield field_error("entity", f"no entity {doc['entity']!r}")
+        return
+    if doc["key"] in specs and doc["key"] != spec.key:
+        yield field_error("key", f"is the key of entity {doc['key']!r}: only its own form may use it")
+    seen: set[str] = set()
+    for index, item in enumerate(field_items(doc)):
+        key = item["key"]
+        if key not in spec.live_fields:
+            yield field_error(f"fields.{index}", f"{spec.key!r} has no field {key!r}")
+        elif key in seen:
+            yield field_error(f"fields.{index}", f"{key!r} is listed twice")
+        seen.add(key)
+    for index, rule in enumerate(doc.get("rules", [])):
+        if rule["field"] not in seen:
+            yield field_error(f"rules.{index}.field", f"{rule['field']!r} is not on the form")
+        for name in RULE_KEYS:
+            if name in rule:
+                yield from _logic_errors(rule[name], spec, f"rules.{index}.{name}")
+    for index, check in enumerate(doc.get("validations", [])):
+        if "field" in check and check["field"] not in seen:
+            yield field_error(f"validations.{index}.field", f"{check['field']!r} is not on the form")
+        yield from _logic_errors(check["rule"], spec, f"validations.{index}.rule")
+
+
+def _logic_errors(rule: Any, spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
+    for operator in _operators(rule):
+        if operator not in OPERATORS:
+            yield field_error(path, f"unknown JsonLogic operator {operator!r}")
+            return
+    for name in variables(rule):
+        if name.startswith(USER_PREFIX) or name in EXTRA_VARIABLES:
+            continue
+        if name.split(".", 1)[0] not in spec.live_fields:
+            yield field_error(path, f"{spec.key!r} has no field {name!r}")
+
+
+def _operators(rule: Any) -> Iterable[str]:
+    if isinstance(rule, dict) and len(rule) == 1:
+        operator, args = next(iter(rule.items()))
+        yield operator
+        for arg in args if isinstance(args, list) else [args]:
+            yield from _operators(arg)
+    elif isinstance(rule, list):
+        for item in rule:
+            yield from _operators(item)
+
+
+def variables(rule: Any) -> Iterable[str]:
+    """Every ``var`` name a JsonLogic rule (or any JSON holding rules) reads."""
+    if isinstance(rule, dict) and len(rule) == 1:
+        operator, args = next(iter(rule.items()))
+        if operator == "var":
+            name = args[0] if isinstance(args, list) and args else args
+            if isinstance(name, str) and name:
+                yield name
+            return
+        for arg in args if isinstance(args, list) else [args]:
+            yield from variables(arg)
+    elif isinstance(rule, list):
+        for item in rule:
+            yield from variables(item)
+
+
+# --- storage ---------------------------------------------------------------------------------
+
+
+def _save(tx: Tx, doc: dict[str, Any], address: str | None) -> dict[str, Any]:
+    doc = {k: v for k, v in doc.items() if k not in ("kind", "version")}
+    validate_form(doc, tx.runtime.entities.specs(tx.conn))
+    key = doc["key"]
+    current = store.get_definition(tx.conn, KIND, key)
+    live = current is not None and not current.deleted
+    before = current.effective if current is not None and live else {}
+    stored = store.save_definition(
+        tx.conn,
+        KIND,
+        key,
+        doc,
+        author_id=tx.actor.id,
+        action="update" if live else "create",
+        deleted=False if current is not None and current.deleted else None,
+    )
+    data = {"version": stored.version, "changes": diff(before, stored.effective)}
+    audit.record(tx.conn, tx.actor, "form.update" if live else "form.create", f"form:{key}", data, address)
+    return _describe(stored)
+
+
+def _require(tx: Tx) -> None:
+    if tx.actor.id is None and not tx.actor.is_admin:
+        raise Unauthorized("sign in first")
+    if not permissions(tx).changes_definitions:
+        raise Forbidden("only admins and builders may read or change form definitions")
+
+
+def _stored(tx: Tx, key: str) -> store.StoredDefinition:
+    stored = store.get_definition(tx.conn, KIND, key)
+    if stored is None or stored.deleted:
+        raise NotFound(f"form {key!r} does not exist", data={"form": key})
+    return stored
+
+
+def _describe(stored: store.StoredDefinition) -> dict[str, Any]:
+    return {
+        "kind": KIND,
+        **stored.effective,
+        "default": False,
+        "version": stored.version,
+        "deleted": stored.deleted,
+        "updated_at": stored.updated_at.isoformat() if stored.updated_at else None,
+    }
+
+
+def is_writable_type(type_key: str) -> bool:
+    return bool(FIELD_TYPES.get(type_key).writable)
