@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.context import Tx
+from ..core.sqltypes import utcnow
 from ..errors import BadRequest, ErrorDetail, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
@@ -46,7 +47,7 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en") -> dict[st
     _, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
     values = _without_unchanged(spec, values, current, caller_readonly)
     merged = {**current, **values}
-    data = {**merged, "$user": {"id": tx.actor.id}}
+    data = {**merged, "$user": tx.actor.logic_context(), "$now": utcnow().isoformat()}
     states = _field_states(doc, spec, on_form, data)
     values = {k: v for k, v in values.items() if states[k]["visible"]}
     for key, state in states.items():
