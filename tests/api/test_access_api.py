@@ -402,3 +402,23 @@ def test_writes_do_not_reveal_which_unreadable_records_exist(world: World) -> No
 def clerk_id(world: World, email: str) -> int:
     users_list = world.admin.get("/api/users")[1]["items"]
     return int(next(u["id"] for u in users_list if u["email"] == email))
+
+
+def test_relation_pickers_offer_only_readable_records(world: World) -> None:
+    status, options = world.rep1.get("/api/forms/deal/fields/company/options?q=acm")
+    assert status == 200 and options["items"] == [{"id": world.acme["id"], "title": "Acme"}]
+    assert len(world.rep1.get("/api/forms/deal/fields/company/options")[1]["items"]) == 2
+    assert world.customer.get("/api/forms/deal/fields/company/options")[0] == 403  # may not read companies
+    assert world.rep1.get("/api/forms/deal/fields/name/options")[0] == 404  # not a relation
+    scoped = {
+        "key": "north",
+        "label": L("North"),
+        "grants": [
+            {"entity": "company", "actions": ["read"], "scope": {"==": [{"var": "name"}, "Globex"]}},
+            {"entity": "deal", "actions": ["read", "create"]},
+        ],
+    }
+    assert world.admin.post("/api/meta/roles", scoped)[0] == 201
+    north, _ = world.user("north@example.com", ["north"])
+    titles = [item["title"] for item in north.get("/api/forms/deal/fields/company/options")[1]["items"]]
+    assert titles == ["Globex"]

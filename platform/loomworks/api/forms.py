@@ -11,9 +11,10 @@ from typing import Any
 from flask import Blueprint, request
 
 from ..forms.compile import render_form
+from ..forms.options import relation_options
 from ..forms.submit import submit_form
 from ..records import service
-from .context import json_body, transaction
+from .context import int_param, json_body, transaction
 
 bp = Blueprint("forms", __name__, url_prefix="/api/forms")
 
@@ -39,6 +40,13 @@ def get_form_record(form: str, record_id: Any) -> Any:
         rendered = render_form(tx, form, request_locale(), "update")
         rendered["formData"] = service.get_record(tx, rendered["entity"], record_id)
         return rendered
+
+
+@bp.get("/<form>/fields/<field>/options")
+def field_options(form: str, field: str) -> Any:
+    """Search a relation field's choices (``q``), as the caller may read them."""
+    with transaction() as tx:
+        return relation_options(tx, form, field, request.args.get("q") or None, int_param("limit", 20))
 
 
 @bp.post("/<form>/submit")

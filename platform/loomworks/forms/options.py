@@ -1,0 +1,39 @@
+"""Choices for a relation field on a form: the target records the caller may read, by title.
+
+A relation picker searches as the user types. The search runs through the records
+query path, so the target entity's row scope and field rules apply exactly as on its
+own list: a picker never offers (or names) a record its user could not open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.context import Tx
+from ..errors import NotFound
+from ..fields.registry import FIELD_TYPES
+from ..fields.relations import RelationType
+from ..records.query import ListParams, list_records, readable_rows
+from ..records.serialize import target_titles
+from .definitions import field_items, resolve_form
+
+MAX_OPTIONS = 50
+
+
+def relation_options(tx: Tx, form_key: str, field_key: str, q: str | None, limit: int = 20) -> dict[str, Any]:
+    """``{items: [{id, title}], next_cursor}`` of readable target records matching ``q``."""
+    doc, _, spec = resolve_form(tx, form_key)
+    on_form = {item["key"] for item in field_items(doc)}
+    fspec = spec.live_fields.get(field_key)
+    ftype = FIELD_TYPES.get(fspec.type) if fspec else None
+    if fspec is None or field_key not in on_form or not isinstance(ftype, RelationType):
+        raise NotFound(f"form {form_key!r} has no relation field {field_key[:100]!r}")
+    target = ftype.target(fspec)
+    page = list_records(tx, target, ListParams(q=q, limit=max(1, min(limit, MAX_OPTIONS)), fields=["id"]))
+    ids = [item["id"] for item in page["items"]]
+    titles = target_titles(tx.conn, tx.runtime.tables_by_key, target, set(ids), readable=readable_rows(tx))
+    return {
+        "entity": target,
+        "items": [{"id": record_id, "title": titles.get(record_id)} for record_id in ids],
+        "next_cursor": page["next_cursor"],
+    }
