@@ -145,6 +145,62 @@ def admin_paths() -> dict[str, Any]:
         "/api/meta/roles/{key}/restore": {
             "post": _op("Restore a deleted role (admins)", params=[role], result=OBJECT, errors=admin_errors),
         },
+        **form_paths(),
+    }
+
+
+def form_paths() -> dict[str, Any]:
+    """Form definitions (admins and builders) and forms served for rendering and submitting."""
+    form = _path_param("form")
+    key = _path_param("key")
+    language = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"}}
+    changes = (400, 401, 403, 404, 409, 422)
+    return {
+        "/api/meta/forms": {
+            "get": _op("Form definitions", result=OBJECT, errors=(401, 403)),
+            "post": _op("Create a form (admins, builders)", body=OBJECT, ok=201, result=OBJECT, errors=changes),
+        },
+        "/api/meta/forms/{key}": {
+            "get": _op("One form definition (or an entity's default form)", params=[key], result=OBJECT),
+            "put": _op("Replace a form (admins, builders)", params=[key], body=OBJECT, result=OBJECT, errors=changes),
+            "delete": _op("Delete a form (admins, builders)", params=[key], result=OBJECT, errors=changes),
+        },
+        "/api/forms/{form}": {
+            "get": _op("JSON Schema + uiSchema + rules for rjsf, localized", params=[form, language], result=OBJECT),
+        },
+        "/api/forms/{form}/records/{id}": {
+            "get": _op(
+                "The form with a record's formData",
+                params=[form, _path_param("id", ID_SCHEMA), language],
+                result=OBJECT,
+            ),
+        },
+        "/api/forms/{form}/fields/{field}/options": {
+            "get": _op(
+                "Readable choices for a relation field",
+                params=[
+                    form,
+                    _path_param("field"),
+                    _query("q", {"type": "string"}),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 50}),
+                ],
+                result=OBJECT,
+                errors=(400, 401, 403, 404),
+            ),
+        },
+        "/api/forms/{form}/submit": {
+            "post": _op(
+                "Create (or with id, update) a record through the form's rules",
+                params=[form, language],
+                body={
+                    "type": "object",
+                    "properties": {"id": ID_SCHEMA, "_version": {"type": "integer"}, "values": OBJECT},
+                },
+                ok=201,
+                result=OBJECT,
+                errors=changes,
+            ),
+        },
     }
 
 
