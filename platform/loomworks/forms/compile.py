@@ -21,9 +21,10 @@ from ..auth.authorize import permissions
 from ..core.context import Tx
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
+from ..logic.walk import variables
 from ..records.access import definition_hidden
 from ..records.derived_rules import hide_derived
-from .definitions import field_items, resolve_form, variables
+from .definitions import field_items, resolve_form
 
 LOCALES = ("en", "zh-CN")
 CACHE_SIZE = 512

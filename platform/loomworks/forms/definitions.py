@@ -33,6 +33,7 @@ from ..errors import (
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import OPERATORS
+from ..logic.walk import operators, variables
 from ..meta import store
 from ..meta.validation import meta_validator, schema_errors
 
@@ -170,42 +171,15 @@ def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Itera
 
 
 def _logic_errors(rule: Any, spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
-    for operator in _operators(rule):
+    for operator in operators(rule):
         if operator not in OPERATORS:
             yield field_error(path, f"unknown JsonLogic operator {operator!r}")
             return
-    for name in variables(rule):
+    for name in filter(None, variables(rule)):
         if name.startswith(USER_PREFIX) or name in EXTRA_VARIABLES:
             continue
         if name.split(".", 1)[0] not in spec.live_fields:
             yield field_error(path, f"{spec.key!r} has no field {name!r}")
-
-
-def _operators(rule: Any) -> Iterable[str]:
-    if isinstance(rule, dict) and len(rule) == 1:
-        operator, args = next(iter(rule.items()))
-        yield operator
-        for arg in args if isinstance(args, list) else [args]:
-            yield from _operators(arg)
-    elif isinstance(rule, list):
-        for item in rule:
-            yield from _operators(item)
-
-
-def variables(rule: Any) -> Iterable[str]:
-    """Every ``var`` name a JsonLogic rule (or any JSON holding rules) reads."""
-    if isinstance(rule, dict) and len(rule) == 1:
-        operator, args = next(iter(rule.items()))
-        if operator == "var":
-            name = args[0] if isinstance(args, list) and args else args
-            if isinstance(name, str) and name:
-                yield name
-            return
-        for arg in args if isinstance(args, list) else [args]:
-            yield from variables(arg)
-    elif isinstance(rule, list):
-        for item in rule:
-            yield from variables(item)
 
 
 # --- storage ---------------------------------------------------------------------------------

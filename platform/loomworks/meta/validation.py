@@ -22,6 +22,7 @@ from ..fields.computed import AUTO_NUMBER_TOKEN
 from ..fields.entity import SYSTEM_COLUMNS
 from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import OPERATORS
+from ..logic.walk import operators, variables
 
 RESERVED_KEYS = set(SYSTEM_COLUMNS) | {"parent_id", "position", "source_id", "target_id"}
 CHILD_TYPES_EXCLUDED = {"sub_table", "rollup", "auto_number", "attachment"}
@@ -178,10 +179,10 @@ def _sub_table_checks(
 def _formula_checks(
     spec: FieldSpec, path: str, doc: dict[str, Any], siblings: dict[str, FieldSpec], _e: Any
 ) -> Iterable[ErrorDetail]:
-    for operator in _operators(spec.options["expression"]):
+    for operator in operators(spec.options["expression"]):
         if operator not in OPERATORS:
             yield field_error(f"{path}.options.expression", f"unknown operator {operator!r}")
-    for name in _variables(spec.options["expression"]):
+    for name in variables(spec.options["expression"]):
         root = name.split(".")[0]
         if root and root not in siblings and not root.startswith(("$", "_")) and root != "id":
             yield field_error(f"{path}.options.expression", f"unknown field {root!r}")
@@ -218,29 +219,3 @@ _TYPE_CHECKS: dict[str, Callable[..., Iterable[ErrorDetail]]] = {
     "rollup": _rollup_checks,
     "auto_number": _auto_number_checks,
 }
-
-
-def _operators(rule: Any) -> Iterable[str]:
-    if isinstance(rule, dict) and len(rule) == 1:
-        operator, args = next(iter(rule.items()))
-        yield operator
-        for arg in args if isinstance(args, list) else [args]:
-            yield from _operators(arg)
-    elif isinstance(rule, list):
-        for item in rule:
-            yield from _operators(item)
-
-
-def _variables(rule: Any) -> Iterable[str]:
-    if isinstance(rule, dict) and len(rule) == 1:
-        operator, args = next(iter(rule.items()))
-        if operator == "var":
-            name = args[0] if isinstance(args, list) and args else args
-            if isinstance(name, str):
-                yield name
-            return
-        for arg in args if isinstance(args, list) else [args]:
-            yield from _variables(arg)
-    elif isinstance(rule, list):
-        for item in rule:
-            yield from _variables(item)
