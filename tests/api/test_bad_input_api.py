@@ -193,3 +193,17 @@ def test_text_no_database_can_store_is_refused(api: Api, ticket: dict[str, Any],
 def test_nul_in_urls_is_refused(api: Api, ticket: dict[str, Any], path: str) -> None:
     status, body = api.get(path)
     assert_error(status, body, 400, "bad_request")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/audit?before=99999999999999999999999",
+        "/api/audit?actor=-99999999999999999999",
+        "/api/auth/explain?entity=ticket&action=read&id=99999999999999999999",
+        "/api/records/ticket?limit=99999999999999999999999",
+    ],
+)
+def test_huge_numbers_in_query_parameters_are_400(api: Api, ticket: dict[str, Any], path: str) -> None:
+    status, body = api.get(path)
+    assert_error(status, body, 400, "bad_request")

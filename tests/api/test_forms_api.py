@@ -193,6 +193,7 @@ def test_bad_input_is_refused_clearly(api_with_form: Api, anonymous: Api) -> Non
     assert api_with_form.get("/api/forms/nope")[0] == 404
     assert api_with_form.post("/api/forms/nope/submit", {"values": {}})[0] == 404
     assert api_with_form.post("/api/forms/deal_quick/submit", [1, 2])[0] == 400
+    assert api_with_form.post("/api/forms/deal_quick/submit", {"id": 10**30, "values": {}})[0] == 404
     status, body = api_with_form.post("/api/forms/deal_quick/submit", {"values": "x"})
     assert status == 422 and _errors(body) == {"values": "must be an object"}
     status, body = api_with_form.post("/api/forms/deal_quick/submit", {"values": {"name": "A", "secret": 1}})

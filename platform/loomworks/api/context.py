@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from ..core.context import Actor, Tx
 from ..core.db import unit_of_work, write_connection
 from ..errors import BadRequest, Unauthorized, UnsupportedMediaType, field_error
+from ..fields.base import MAX_RECORD_ID
 from ..runtime import Runtime
 
 MAX_JSON_DEPTH = 64
@@ -157,9 +158,12 @@ def int_param(name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise BadRequest(f"{name} must be an integer", [field_error(name, "not an integer")]) from None
+    if abs(value) > MAX_RECORD_ID:  # ids and limits alike: beyond 64 bits no database can take it
+        raise BadRequest(f"{name} is out of range", [field_error(name, "out of range")])
+    return value
 
 
 def bool_param(name: str, default: bool = False) -> bool:

@@ -17,6 +17,7 @@ from ..auth.authorize import authorize
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from ..fields.base import MAX_RECORD_ID
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType
@@ -231,8 +232,8 @@ def _row(
 ) -> dict[str, Any]:
     """The row, if it exists and (with ``access``) the reader may see it: otherwise 404, never 403,
     so ids outside someone's scope reveal nothing. Mask columns come along for field rules."""
-    if isinstance(record_id, bool) or not isinstance(record_id, int):
-        raise NotFound(f"{spec.key} {record_id!r} does not exist")
+    if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id <= MAX_RECORD_ID:
+        raise NotFound(f"{spec.key} {str(record_id)[:40]} does not exist")
     table = tx.runtime.tables_for(spec).main
     statement = select(table).where(table.c.id == record_id)
     if access is not None:
