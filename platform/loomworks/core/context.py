@@ -58,4 +58,4 @@ class Tx:
     runtime: Any  # loomworks.runtime.Runtime (kept loose to avoid an import cycle)
     after_commit: list[Any] = field(default_factory=list)
     #: Per-transaction memo (e.g. the actor's effective permissions), computed on first use.
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)

@@ -57,7 +57,17 @@ def entity_access(tx: Tx, spec: EntitySpec, action: str, *, system: bool = False
 
     ``system`` is for consequences the builder configured (cascading deletes, nulling
     references): they run whatever the actor's own grants on the affected rows are.
+    Computed once per transaction for each entity version and action (an update asks for
+    read and update access, then reads the result back).
     """
+    memo_key = ("entity_access", spec.cache_key, action, system)
+    cached: EntityAccess | None = tx.memo.get(memo_key)
+    if cached is None:
+        cached = tx.memo[memo_key] = _compile_access(tx, spec, action, system)
+    return cached
+
+
+def _compile_access(tx: Tx, spec: EntitySpec, action: str, system: bool) -> EntityAccess:
     grants = (Grant("system", spec.key, frozenset({action})),) if system else _grants(tx, spec.key, action)
     if not system:
         granted = permissions(tx)
