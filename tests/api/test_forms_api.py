@@ -61,7 +61,16 @@ FORM = {
         "end_date",
         "margin",
     ],
-    "layout": {"tabs": [{"key": "main", "fields": ["name", "stage", "margin"]}]},
+    "layout": {
+        "tabs": [
+            {
+                "key": "main",
+                "label": L("Main", "基本"),
+                "sections": [{"columns": 2, "fields": ["name", "stage", "margin"]}],
+            },
+            {"key": "dates", "sections": [{"label": L("Dates", "日期"), "fields": ["start_date", "end_date"]}]},
+        ]
+    },
     "rules": [{"field": "lost_reason", "visible": IS_LOST, "required": IS_LOST}],
     "validations": [
         {
@@ -175,7 +184,7 @@ def test_hidden_fields_are_removed_and_readonly_fields_marked(app: Flask, runtim
     status, form = rep.get("/api/forms/deal_quick")
     assert status == 200, form
     assert "margin" not in form["schema"]["properties"] and "margin" not in form["uiSchema"]
-    assert "margin" not in form["layout"]["tabs"][0]["fields"]
+    assert form["layout"]["tabs"][0]["sections"][0]["fields"] == ["name", "stage"]
     assert form["uiSchema"]["stage"]["ui:readonly"] is True
     assert "ui:readonly" not in form["uiSchema"]["name"]
     admin_form = api_with_form.get("/api/forms/deal_quick")[1]
@@ -209,6 +218,7 @@ def test_form_definitions_are_validated_against_the_entity(api_with_form: Api) -
         **FORM,
         "key": "deal_bad",
         "fields": ["name", "nope"],
+        "layout": {},
         "rules": [{"field": "name", "visible": {"bogus": [1]}}, {"field": "name", "required": {"var": "ghost"}}],
     }
     status, body = api_with_form.post("/api/meta/forms", bad)
@@ -234,6 +244,6 @@ def test_form_definition_lifecycle(api_with_form: Api) -> None:
     assert api_with_form.delete("/api/meta/forms/deal_quick")[0] == 200
     assert api_with_form.get("/api/forms/deal_quick")[0] == 404
     # A defined form with an entity's key replaces its default form.
-    own = {**FORM, "key": "deal", "fields": ["name"], "rules": [], "validations": []}
+    own = {**FORM, "key": "deal", "fields": ["name"], "layout": {}, "rules": [], "validations": []}
     assert api_with_form.post("/api/meta/forms", own)[0] == 201
     assert list(api_with_form.get("/api/forms/deal")[1]["schema"]["properties"]) == ["name"]

@@ -32,6 +32,7 @@ def current_actor() -> Actor:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ANONYMOUS = Actor(id=None, name="anonymous")
 
 
 def request_connection() -> Connection:
@@ -61,6 +62,20 @@ def transaction() -> Iterator[Tx]:
     """The request's unit of work, as the signed-in user, on the request's connection."""
     with runtime().transaction(current_actor(), connection=request_connection()) as tx:
         yield tx
+
+
+@contextmanager
+def caller_transaction() -> Iterator[Tx]:
+    """Like ``transaction`` but an anonymous caller gets an anonymous actor (``id`` None, no
+    roles) instead of a 401: for the few views that serve the public (public forms)."""
+    user = g.get("signed_in_user")
+    actor = user.actor if user is not None else ANONYMOUS
+    with runtime().transaction(actor, connection=request_connection()) as tx:
+        yield tx
+
+
+def is_anonymous() -> bool:
+    return g.get("signed_in_user") is None
 
 
 @contextmanager

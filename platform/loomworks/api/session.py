@@ -10,6 +10,7 @@ bearer-token calls are exempt because a browser never attaches them by itself.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -27,6 +28,8 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_SESSION_KEY = "csrf"
 #: Paths reachable without signing in.
 PUBLIC_PATHS = frozenset({"/api/auth/login", "/api/health"})
+#: Paths an anonymous caller may reach; the view itself decides (only public forms answer).
+OPEN_TO_ANONYMOUS = re.compile(r"^/api/forms/[a-z][a-z0-9_]{0,62}(/submit)?$")
 
 
 class SignedInUser(UserMixin):  # type: ignore[misc]
@@ -130,10 +133,20 @@ def _authenticate() -> None:
     g.signed_in_user = user
     if request.path in PUBLIC_PATHS:
         return
+    anonymous_allowed = bool(OPEN_TO_ANONYMOUS.match(request.path))
     if user is None:
+        if anonymous_allowed:
+            return
         raise Unauthorized("sign in or send an API token")
-    if g.auth_method == "session" and request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        expected = session.get(CSRF_SESSION_KEY, "")
-        if not expected or not hmac.compare_digest(str(expected), sent):
-            raise Forbidden(f"missing or wrong {CSRF_HEADER} header; read csrf_token from /api/auth/me")
+    if g.auth_method == "session" and request.method not in SAFE_METHODS and not _csrf_matches():
+        if anonymous_allowed:
+            # A signed-in visitor on a public form page: they act as anyone would, not as themselves.
+            g.signed_in_user, g.auth_method = None, None
+            return
+        raise Forbidden(f"missing or wrong {CSRF_HEADER} header; read csrf_token from /api/auth/me")
+
+
+def _csrf_matches() -> bool:
+    sent = request.headers.get(CSRF_HEADER, "")
+    expected = session.get(CSRF_SESSION_KEY, "")
+    return bool(expected) and hmac.compare_digest(str(expected), sent)

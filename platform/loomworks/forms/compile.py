@@ -19,24 +19,23 @@ from typing import Any
 
 from ..auth.authorize import permissions
 from ..core.context import Tx
+from ..errors import Unauthorized
+from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.walk import variables
 from ..records.access import definition_hidden
 from ..records.derived_rules import hide_derived
 from .definitions import field_items, resolve_form
+from .presentation import field_schema, field_ui
+from .text import localize
 
-LOCALES = ("en", "zh-CN")
 CACHE_SIZE = 512
-LOGIC_KEYS = ("visible", "required", "readonly", "rule")
+LOGIC_KEYS = ("visible", "required", "readonly", "rule", "default_logic")
 
 
-def localize(text: Any, locale: str) -> str | None:
-    """``{"en": ..., "zh-CN": ...}`` in ``locale``, falling back to English, then any text."""
-    if not isinstance(text, dict) or not text:
-        return None
-    value = text.get(locale) or text.get("en") or next(iter(text.values()))
-    return str(value)
+def _writable(fspec: FieldSpec) -> bool:
+    return bool(FIELD_TYPES.get(fspec.type).writable)
 
 
 def caller_field_sets(tx: Tx, spec: EntitySpec, action: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -55,10 +54,18 @@ def caller_field_sets(tx: Tx, spec: EntitySpec, action: str) -> tuple[frozenset[
     return hidden, frozenset(readonly)
 
 
-def render_form(tx: Tx, form_key: str, locale: str, action: str = "create") -> dict[str, Any]:
-    """``{schema, uiSchema, rules, validations, entity, layout}`` for the caller (a deep copy)."""
+def render_form(tx: Tx, form_key: str, locale: str, action: str = "create", *, public: bool = False) -> dict[str, Any]:
+    """``{schema, uiSchema, rules, validations, defaults, entity, layout}`` for the caller (a deep
+    copy). ``public``: for an anonymous visitor, who sees a public form as its author made it
+    and nothing else (401 for any other form, as if it did not exist to them)."""
     doc, version, spec = resolve_form(tx, form_key)
-    hidden, readonly = caller_field_sets(tx, spec, action)
+    if public:
+        if not doc.get("public"):
+            raise Unauthorized("sign in or send an API token")
+        hidden: frozenset[str] = frozenset()
+        readonly = frozenset(k for k, f in spec.live_fields.items() if not _writable(f))
+    else:
+        hidden, readonly = caller_field_sets(tx, spec, action)
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
     key = (form_key, version, digest, spec.cache_key, locale, hidden, readonly)
     cached = _CACHE.get(key)
@@ -101,24 +108,18 @@ def _compile(
     shown = [item for item in field_items(doc) if item["key"] in spec.live_fields and item["key"] not in hidden]
     for item in shown:
         fspec = spec.live_fields[item["key"]]
-        schema = dict(FIELD_TYPES.get(fspec.type).json_schema(fspec))
-        schema["title"] = localize(item.get("label"), locale) or localize(fspec.label, locale) or fspec.key
-        help_text = localize(item.get("help"), locale) or localize(fspec.raw.get("help"), locale)
-        if help_text:
-            schema["description"] = help_text
-        properties[fspec.key] = schema
-        ui[fspec.key] = _field_ui(item, fspec.type, locale, fspec.key in readonly)
+        properties[fspec.key] = field_schema(fspec, locale, item.get("label"), item.get("help"))
+        ui[fspec.key] = _field_ui(item, fspec, locale, fspec.key in readonly)
     keys = [item["key"] for item in shown]
     ui["ui:order"] = [*keys, "*"]
     required = [k for k in keys if spec.live_fields[k].required and k not in readonly]
+    title = localize(doc.get("label"), locale) or doc["key"]
     return {
+        "key": doc["key"],
         "entity": spec.key,
-        "schema": {
-            "type": "object",
-            "title": localize(doc.get("label"), locale) or doc["key"],
-            "properties": properties,
-            "required": required,
-        },
+        "title": title,
+        "public": bool(doc.get("public")),
+        "schema": {"type": "object", "title": title, "properties": properties, "required": required},
         "uiSchema": ui,
         "rules": [rule for rule in doc.get("rules", []) if rule["field"] in properties and _sees(rule, hidden)],
         "validations": [
@@ -126,8 +127,50 @@ def _compile(
             for check in doc.get("validations", [])
             if check.get("field", keys[0] if keys else "") in properties and _sees(check, hidden)
         ],
-        "layout": _without(copy.deepcopy(doc.get("layout", {})), hidden),
+        "defaults": _defaults(shown, hidden, readonly),
+        "layout": _layout(doc.get("layout") or {}, locale, hidden),
     }
+
+
+def _defaults(shown: list[dict[str, Any]], hidden: frozenset[str], readonly: frozenset[str]) -> dict[str, Any]:
+    """Static and JsonLogic defaults of the fields the caller fills in (a default that reads
+    a hidden field stays on the server, which applies it on submit anyway)."""
+    static = {item["key"]: item["default"] for item in shown if "default" in item and item["key"] not in readonly}
+    logic = {
+        item["key"]: item["default_logic"]
+        for item in shown
+        if "default_logic" in item and item["key"] not in readonly and _sees(item, hidden)
+    }
+    return {"static": static, "logic": logic}
+
+
+def _layout(layout: dict[str, Any], locale: str, hidden: frozenset[str]) -> dict[str, Any]:
+    """Tabs and sections with their titles in ``locale`` and hidden fields taken out."""
+
+    def section(raw: dict[str, Any]) -> dict[str, Any]:
+        fields = [k for k in raw["fields"] if k not in hidden]
+        out: dict[str, Any] = {"columns": raw.get("columns", 1), "fields": fields}
+        if raw.get("key"):
+            out["key"] = raw["key"]
+        title = localize(raw.get("label"), locale)
+        if title:
+            out["title"] = title
+        return out
+
+    if "tabs" in layout:
+        return {
+            "tabs": [
+                {
+                    "key": tab["key"],
+                    "title": localize(tab.get("label"), locale) or tab["key"],
+                    "sections": [section(s) for s in tab["sections"]],
+                }
+                for tab in layout["tabs"]
+            ]
+        }
+    if "sections" in layout:
+        return {"sections": [section(s) for s in layout["sections"]]}
+    return {}
 
 
 def _sees(entry: dict[str, Any], hidden: frozenset[str]) -> bool:
@@ -136,8 +179,8 @@ def _sees(entry: dict[str, Any], hidden: frozenset[str]) -> bool:
     return not any(name.split(".", 1)[0] in hidden for name in variables([entry.get(k) for k in LOGIC_KEYS]))
 
 
-def _field_ui(item: dict[str, Any], type_key: str, locale: str, readonly: bool) -> dict[str, Any]:
-    ui: dict[str, Any] = {"ui:options": {"field_type": type_key}}
+def _field_ui(item: dict[str, Any], fspec: FieldSpec, locale: str, readonly: bool) -> dict[str, Any]:
+    ui = field_ui(fspec, locale)
     if readonly:
         ui["ui:readonly"] = True
     placeholder = localize(item.get("placeholder"), locale)
@@ -146,12 +189,3 @@ def _field_ui(item: dict[str, Any], type_key: str, locale: str, readonly: bool) 
     if item.get("widget"):
         ui["ui:widget"] = item["widget"]
     return ui
-
-
-def _without(layout: Any, hidden: frozenset[str]) -> Any:
-    """The layout with every mention of a hidden field's key taken out of its lists."""
-    if isinstance(layout, dict):
-        return {k: _without(v, hidden) for k, v in layout.items()}
-    if isinstance(layout, list):
-        return [_without(v, hidden) for v in layout if not (isinstance(v, str) and v in hidden)]
-    return layout

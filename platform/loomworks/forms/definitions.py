@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from ..auth import audit
 from ..auth.authorize import permissions
 from ..core.context import Tx
@@ -42,6 +44,8 @@ RULE_KEYS = ("visible", "required", "readonly")
 #: Variables a rule may read besides the entity's fields.
 EXTRA_VARIABLES = frozenset({"id", "_owner", "_version"})
 USER_PREFIX = "$user."
+#: Field types a public (anonymous) form may not show.
+ANONYMOUS_UNSAFE_TYPES = frozenset({"relation", "user", "attachment"})
 
 
 def list_forms(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]:
@@ -158,6 +162,11 @@ def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Itera
         elif key in seen:
             yield field_error(f"fields.{index}", f"{key!r} is listed twice")
         seen.add(key)
+        if key in spec.live_fields:
+            yield from _default_errors(item, spec, f"fields.{index}")
+    yield from _layout_errors(doc.get("layout") or {}, seen)
+    if doc.get("public"):
+        yield from _public_errors(doc, spec)
     for index, rule in enumerate(doc.get("rules", [])):
         if rule["field"] not in seen:
             yield field_error(f"rules.{index}.field", f"{rule['field']!r} is not on the form")
@@ -170,13 +179,76 @@ def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Itera
         yield from _logic_errors(check["rule"], spec, f"validations.{index}.rule")
 
 
+def _default_errors(item: dict[str, Any], spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
+    """A default must be a value the field accepts; a computed field takes none."""
+    if "default" not in item and "default_logic" not in item:
+        return
+    fspec = spec.live_fields[item["key"]]
+    ftype = FIELD_TYPES.get(fspec.type)
+    if not ftype.writable:
+        yield field_error(path, f"{fspec.key!r} is computed: it takes no default")
+        return
+    if "default" in item and "default_logic" in item:
+        yield field_error(path, "give either default or default_logic, not both")
+    if "default" in item and item["default"] is not None:
+        problem = next(Draft202012Validator(ftype.value_schema(fspec)).iter_errors(item["default"]), None)
+        if problem is not None:
+            yield field_error(f"{path}.default", f"is not a valid {fspec.type}: {problem.message[:200]}")
+    if "default_logic" in item:
+        yield from _logic_errors(item["default_logic"], spec, f"{path}.default_logic")
+
+
+def _public_errors(doc: dict[str, Any], spec: EntitySpec) -> Iterable[ErrorDetail]:
+    """An anonymous visitor may not browse records or users, nor upload files: a public form
+    shows no field that would need either (not even inside a sub-table)."""
+    for index, item in enumerate(field_items(doc)):
+        fspec = spec.live_fields.get(item["key"])
+        if fspec is None:
+            continue
+        types = {fspec.type} | {child.get("type") for child in fspec.options.get("fields", [])}
+        if types & ANONYMOUS_UNSAFE_TYPES:
+            yield field_error(
+                f"fields.{index}",
+                f"a public form cannot show {fspec.key!r}: anonymous visitors cannot pick records"
+                " or users, or upload files",
+            )
+
+
+def _layout_errors(layout: dict[str, Any], on_form: set[str]) -> Iterable[ErrorDetail]:
+    """Sections may only place fields of the form, each once; tab keys are unique."""
+    placed: set[str] = set()
+    tab_keys: set[str] = set()
+    for tab_index, tab in enumerate(layout.get("tabs", [])):
+        if tab["key"] in tab_keys:
+            yield field_error(f"layout.tabs.{tab_index}.key", f"{tab['key']!r} is used twice")
+        tab_keys.add(tab["key"])
+    for path, section in _sections(layout):
+        for index, key in enumerate(section["fields"]):
+            where = f"{path}.fields.{index}"
+            if key not in on_form:
+                yield field_error(where, f"{key!r} is not on the form")
+            elif key in placed:
+                yield field_error(where, f"{key!r} is placed twice")
+            placed.add(key)
+
+
+def _sections(layout: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    for tab_index, tab in enumerate(layout.get("tabs", [])):
+        for index, section in enumerate(tab["sections"]):
+            yield f"layout.tabs.{tab_index}.sections.{index}", section
+    for index, section in enumerate(layout.get("sections", [])):
+        yield f"layout.sections.{index}", section
+
+
 def _logic_errors(rule: Any, spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
+    """Unknown operators and variables naming no field of the entity (``$user.*`` and ``$now``
+    are always there)."""
     for operator in operators(rule):
         if operator not in OPERATORS:
             yield field_error(path, f"unknown JsonLogic operator {operator!r}")
             return
     for name in filter(None, variables(rule)):
-        if name.startswith(USER_PREFIX) or name in EXTRA_VARIABLES:
+        if name.startswith(USER_PREFIX) or name in EXTRA_VARIABLES or name == "$now":
             continue
         if name.split(".", 1)[0] not in spec.live_fields:
             yield field_error(path, f"{spec.key!r} has no field {name!r}")

@@ -1,4 +1,4 @@
-"""Choices for a relation field on a form: the target records the caller may read, by title.
+"""Choices for a relation or user field on a form: the target records the caller may read, by title.
 
 A relation picker searches as the user types. The search runs through the records
 query path, so the target entity's row scope and field rules apply exactly as on its
@@ -9,15 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection, func, select
+
+from ..auth.models import users
 from ..core.context import Tx
 from ..errors import NotFound
 from ..fields.registry import FIELD_TYPES
-from ..fields.relations import RelationType
+from ..fields.relations import RelationType, UserType
 from ..records.query import ListParams, list_records, readable_rows
 from ..records.serialize import target_titles
 from .definitions import field_items, resolve_form
 
 MAX_OPTIONS = 50
+
+
+def user_options(conn: Connection, q: str | None, limit: int) -> dict[str, Any]:
+    """Active users whose name contains ``q``: names only, as record references show them to
+    every signed-in user (emails stay with administrators)."""
+    query = select(users.c.id, users.c.name).where(users.c.active.is_(True)).order_by(users.c.name, users.c.id)
+    if q:
+        query = query.where(func.lower(users.c.name).contains(q.lower(), autoescape=True))
+    rows = conn.execute(query.limit(limit)).all()
+    return {"entity": "user", "items": [{"id": r.id, "title": r.name or f"#{r.id}"} for r in rows], "next_cursor": None}
 
 
 def relation_options(tx: Tx, form_key: str, field_key: str, q: str | None, limit: int = 20) -> dict[str, Any]:
@@ -26,8 +39,10 @@ def relation_options(tx: Tx, form_key: str, field_key: str, q: str | None, limit
     on_form = {item["key"] for item in field_items(doc)}
     fspec = spec.live_fields.get(field_key)
     ftype = FIELD_TYPES.get(fspec.type) if fspec else None
+    if fspec is not None and field_key in on_form and isinstance(ftype, UserType):
+        return user_options(tx.conn, q, max(1, min(limit, MAX_OPTIONS)))
     if fspec is None or field_key not in on_form or not isinstance(ftype, RelationType):
-        raise NotFound(f"form {form_key!r} has no relation field {field_key[:100]!r}")
+        raise NotFound(f"form {form_key!r} has no relation or user field {field_key[:100]!r}")
     target = ftype.target(fspec)
     page = list_records(tx, target, ListParams(q=q, limit=max(1, min(limit, MAX_OPTIONS)), fields=["id"]))
     ids = [item["id"] for item in page["items"]]

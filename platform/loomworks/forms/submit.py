@@ -18,36 +18,46 @@ from typing import Any
 
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import BadRequest, ErrorDetail, ValidationFailed, field_error
+from ..errors import BadRequest, ErrorDetail, Unauthorized, ValidationFailed, field_error
+from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
+from ..fields.relations import SubTableType
 from ..logic.evaluator import LogicError, evaluate, truthy
 from ..records import service
-from .compile import caller_field_sets, localize
+from ..records.prepare import prepare
+from .compile import caller_field_sets
 from .definitions import field_items, resolve_form
+from .text import localize, message
 
-ENVELOPE = frozenset({"id", "_version", "values"})
-MESSAGES = {
-    "unknown": {"en": "unknown field", "zh-CN": "未知字段"},
-    "required": {"en": "is required", "zh-CN": "必填"},
-    "readonly": {"en": "is read-only", "zh-CN": "只读"},
-}
+ENVELOPE = frozenset({"id", "_version", "values", "_hp"})
 
 
-def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en") -> dict[str, Any]:
-    """Create (or, with ``id``, update) the form's record; ValidationFailed lists every problem."""
+def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public: bool = False) -> dict[str, Any]:
+    """Create (or, with ``id``, update) the form's record; ValidationFailed lists every problem.
+
+    ``public`` is an anonymous submission: the form must be public, it only creates, and the
+    record is written on the form's authority (its fields and rules are the whole grant)."""
     record_id, version, values = _parse(body, locale)
     doc, _, spec = resolve_form(tx, form_key)
+    if public:
+        _check_public(doc, form_key, record_id)
     on_form = {item["key"] for item in field_items(doc)} & set(spec.live_fields)
     unknown = sorted(set(values) - on_form)
     if unknown:
-        details = [field_error(k[:100], _text("unknown", locale)) for k in unknown]
+        details = [field_error(k[:100], message("unknown", locale)) for k in unknown]
         raise ValidationFailed("values were sent for fields not on the form", details)
     current = service.get_record(tx, spec.key, record_id) if record_id is not None else {}
-    _, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
+    if public:
+        caller_readonly = frozenset(k for k in on_form if not FIELD_TYPES.get(spec.live_fields[k].type).writable)
+    else:
+        _, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
     values = _without_unchanged(spec, values, current, caller_readonly)
+    now = utcnow().isoformat()
+    if record_id is None:
+        values = _with_defaults(doc, spec, values, caller_readonly, tx.actor.logic_context(), now)
     merged = {**current, **values}
-    data = {**merged, "$user": tx.actor.logic_context(), "$now": utcnow().isoformat()}
+    data = {**merged, "$user": tx.actor.logic_context(), "$now": now}
     states = _field_states(doc, spec, on_form, data)
     values = {k: v for k, v in values.items() if states[k]["visible"]}
     for key, state in states.items():
@@ -55,10 +65,58 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en") -> dict[st
             merged.pop(key, None)
     details = [*_state_errors(spec, states, values, merged, current, locale), *_check_errors(doc, merged, locale)]
     if details:
+        details.extend(_value_errors(tx, spec, values, current))
         raise ValidationFailed("the form has errors", _one_per_field(details))
     if record_id is None:
-        return service.create_record(tx, spec.key, values)
+        return service.create_record(tx, spec.key, values, system=public)
     return service.update_record(tx, spec.key, record_id, values, version)
+
+
+def honeypot_filled(body: Any) -> bool:
+    """Bots fill every input, including the one people never see."""
+    return isinstance(body, dict) and bool(body.get("_hp"))
+
+
+def _check_public(doc: dict[str, Any], form_key: str, record_id: Any) -> None:
+    if not doc.get("public"):
+        raise Unauthorized("sign in or send an API token")
+    if record_id is not None:
+        raise ValidationFailed("a public form only creates records", [field_error("id", "is not accepted here")])
+
+
+def _with_defaults(
+    doc: dict[str, Any],
+    spec: EntitySpec,
+    values: dict[str, Any],
+    caller_readonly: frozenset[str],
+    user: dict[str, Any],
+    now: str,
+) -> dict[str, Any]:
+    """The form's defaults for fields the submission left out (static first, then JsonLogic
+    over what was sent): the browser shows them, but a client that sends nothing gets them too."""
+    filled = dict(values)
+    for item in field_items(doc):
+        key = item["key"]
+        if key in filled or key in caller_readonly or key not in spec.live_fields:
+            continue
+        if "default" in item:
+            filled[key] = item["default"]
+        elif "default_logic" in item:
+            try:
+                filled[key] = evaluate(item["default_logic"], {**values, "$user": user, "$now": now})
+            except LogicError:
+                continue  # no default is better than a wrong one; required rules still apply
+    return {k: v for k, v in filled.items() if k in values or v is not None}
+
+
+def _value_errors(tx: Tx, spec: EntitySpec, values: dict[str, Any], current: dict[str, Any]) -> list[ErrorDetail]:
+    """What the records service would refuse in ``values`` (types, lengths, sub-table rows),
+    so one answer lists every problem the browser shows at once, not the form's first."""
+    try:
+        prepare(tx, spec, values, current or None)
+    except (ValidationFailed, BadRequest) as exc:
+        return list(exc.details)
+    return []
 
 
 def _parse(body: Any, locale: str) -> tuple[Any, int | None, dict[str, Any]]:
@@ -66,7 +124,7 @@ def _parse(body: Any, locale: str) -> tuple[Any, int | None, dict[str, Any]]:
         raise BadRequest('the body must be a JSON object: {"id"?, "_version"?, "values": {...}}')
     extra = sorted(set(body) - ENVELOPE)
     if extra:
-        raise ValidationFailed("unknown properties", [field_error(k[:100], _text("unknown", locale)) for k in extra])
+        raise ValidationFailed("unknown properties", [field_error(k[:100], message("unknown", locale)) for k in extra])
     values = body.get("values")
     if not isinstance(values, dict):
         raise ValidationFailed("values must be an object", [field_error("values", "must be an object")])
@@ -122,10 +180,30 @@ def _state_errors(
             continue
         empty = FIELD_TYPES.get(spec.live_fields[key].type).is_empty
         if state["readonly"] and key in values and (current or not empty(values[key])):
-            details.append(field_error(key, _text("readonly", locale)))
+            details.append(field_error(key, message("readonly", locale)))
         elif state["required"] and empty(merged.get(key)):
-            details.append(field_error(key, _text("required", locale)))
+            details.append(field_error(key, message("required", locale)))
+        elif key in values and isinstance(values[key], list):
+            details.extend(_row_errors(spec.live_fields[key], values[key], locale))
     return details
+
+
+def _row_errors(fspec: FieldSpec, rows: list[Any], locale: str) -> list[ErrorDetail]:
+    """Empty required cells of a sub-table, each on its own path (``lines.0.qty``), reported
+    with the form's other errors as the browser shows them all at once."""
+    ftype = FIELD_TYPES.get(fspec.type)
+    if not isinstance(ftype, SubTableType):
+        return []
+    required = [
+        c for c in ftype.child_specs(fspec) if c.required and not c.removed and FIELD_TYPES.get(c.type).writable
+    ]
+    return [
+        field_error(f"{fspec.key}.{index}.{child.key}", message("required", locale))
+        for index, row in enumerate(rows)
+        if isinstance(row, dict)
+        for child in required
+        if FIELD_TYPES.get(child.type).is_empty(row.get(child.key))
+    ]
 
 
 def _check_errors(doc: dict[str, Any], merged: dict[str, Any], locale: str) -> list[ErrorDetail]:
@@ -155,7 +233,3 @@ def _one_per_field(details: list[ErrorDetail]) -> list[ErrorDetail]:
         seen.add(name)
         kept.append(detail)
     return kept
-
-
-def _text(name: str, locale: str) -> str:
-    return MESSAGES[name].get(locale) or MESSAGES[name]["en"]

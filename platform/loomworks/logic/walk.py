@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+#: Operators whose arguments after the first run over each element of the first (a list), so
+#: their ``var`` names an element's property (``current``/``accumulator`` for reduce), not data.
+SCOPED = frozenset({"map", "filter", "reduce", "all", "some", "none"})
+
 
 def operators(rule: Any) -> Iterable[str]:
     """Every operator a rule (or any JSON holding rules) uses, depth first."""
@@ -23,7 +27,9 @@ def operators(rule: Any) -> Iterable[str]:
 
 
 def variables(rule: Any) -> Iterable[str]:
-    """Every literal ``var`` name a rule reads (``""`` is the whole data)."""
+    """Every literal ``var`` name a rule reads from the data (``""`` is the whole data); names
+    inside the per-element argument of ``map``/``filter``/``reduce``/``all``/``some``/``none``
+    read the element and are not listed (the list they walk is)."""
     if isinstance(rule, dict) and len(rule) == 1:
         operator, args = next(iter(rule.items()))
         if operator == "var":
@@ -31,7 +37,10 @@ def variables(rule: Any) -> Iterable[str]:
             if isinstance(name, str):
                 yield name
             return
-        for arg in args if isinstance(args, list) else [args]:
+        arguments = args if isinstance(args, list) else [args]
+        if operator in SCOPED:
+            arguments = arguments[:1] + arguments[2:3] if operator == "reduce" else arguments[:1]
+        for arg in arguments:
             yield from variables(arg)
     elif isinstance(rule, list):
         for item in rule:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.authorize import authorize
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from ..errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed, field_error
 from ..fields.base import MAX_RECORD_ID
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
@@ -50,13 +50,17 @@ def get_record(tx: Tx, entity: str, record_id: Any, include_deleted: bool = Fals
     return _for_reader(tx, spec, access, row)
 
 
-def create_record(tx: Tx, entity: str, body: Any) -> Record:
+def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False) -> Record:
+    """Insert a record; ``system`` marks a creation the builder configured (an anonymous
+    submission of a public form), which the actor's own grants do not decide."""
     spec = tx.runtime.entities.get(tx.conn, entity)
-    authorize(tx, "create", f"entity:{entity}")
-    access = entity_access(tx, spec, "create")
+    if not system:
+        authorize(tx, "create", f"entity:{entity}")
+    access = entity_access(tx, spec, "create", system=system)
     tables = tx.runtime.tables_for(spec)
     sent = set(body) if isinstance(body, dict) else set()
-    _refuse_hidden(access, sent)
+    if not system:
+        _refuse_hidden(access, sent)
     prepared = prepare(tx, spec, computed.apply_defaults(spec, body) if isinstance(body, dict) else body, None)
     now = utcnow()
     values = dict(prepared.db_values)
@@ -68,7 +72,7 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
         values[fspec.key] = json_record[fspec.key] = next_auto_number(tx.conn, entity, fspec, now)
     _apply_formulas(tx, spec, json_record, values)
     _check_unique(tx, spec, tables.main, values, None)
-    system = {
+    columns = {
         "created_at": now,
         "updated_at": now,
         "created_by": tx.actor.id,
@@ -77,12 +81,13 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
         "version": 1,
     }
     try:
-        result = tx.conn.execute(insert(tables.main), {**system, **values})
+        result = tx.conn.execute(insert(tables.main), {**columns, **values})
     except IntegrityError as exc:
         raise _integrity_conflict(spec, exc) from None
     assert result.inserted_primary_key is not None
     record_id = result.inserted_primary_key[0]
-    _check_write_allowed(tx, spec, access, record_id, sent)
+    if not system:
+        _check_write_allowed(tx, spec, access, record_id, sent)
     _write_owned_rows(tx, spec, record_id, prepared)
     if prepared.children and computed.has_sub_table_rollups(spec):
         # Rollups over the rows just written, and formulas using them, changed the row.
@@ -92,7 +97,7 @@ def create_record(tx: Tx, entity: str, body: Any) -> Record:
     else:
         # Every column, so the answer has the same shape as a later get (unsent fields are null).
         row: dict[str, Any] = {column.name: None for column in tables.main.columns}
-        row.update({"id": record_id, **system, "deleted_at": None, **values})
+        row.update({"id": record_id, **columns, "deleted_at": None, **values})
         record = _serialize(tx, spec, row)
     history = {k: [None, v] for k, v in json_record.items() if not FIELD_TYPES.get(spec.all_fields[k].type).is_empty(v)}
     write_history(tx.conn, entity, record_id, 1, "create", history, tx.actor.id)
@@ -270,7 +275,7 @@ def _result_for_reader(tx: Tx, spec: EntitySpec, record: Record) -> Record:
     """What the writer sees of the record: the read view, or just id and version if they may not read it."""
     try:
         return get_record(tx, spec.key, record["id"])
-    except (Forbidden, NotFound):
+    except (Forbidden, NotFound, Unauthorized):  # Unauthorized: an anonymous public-form visitor
         return {"id": record["id"], "_version": record["_version"]}
 
 
