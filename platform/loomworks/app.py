@@ -6,7 +6,21 @@ from datetime import timedelta
 
 from flask import Flask
 
-from .api import audit, auth, explain, files, form_definitions, forms, health, meta, openapi, records, roles, users
+from .api import (
+    audit,
+    auth,
+    explain,
+    files,
+    form_definitions,
+    forms,
+    frontend,
+    health,
+    meta,
+    openapi,
+    records,
+    roles,
+    users,
+)
 from .api.context import check_request_text, release_request_connection
 from .api.converters import IdConverter
 from .api.errors import register_error_handlers
@@ -34,6 +48,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
     )
+    app.config["LOOMWORKS_FRONTEND_DIR"] = str(settings.frontend_dir)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese labels stay readable
     app.url_map.converters["id"] = IdConverter
@@ -56,6 +71,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         forms.bp,
         files.bp,
         openapi.bp,
+        frontend.bp,  # last: its catch-all route answers what no API route claims
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
+FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Settings:
     smtp_url: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY
     session_cookie_secure: bool = False
+    frontend_dir: Path = FRONTEND_DIR
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -39,6 +41,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "smtp_url": env.get("LOOMWORKS_SMTP_URL"),
         "max_body_bytes": int(env.get("LOOMWORKS_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
         "session_cookie_secure": env.get("LOOMWORKS_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        # The built browser app (``npm run build``); a source checkout finds it beside the package.
+        "frontend_dir": Path(env["LOOMWORKS_FRONTEND_DIR"]) if env.get("LOOMWORKS_FRONTEND_DIR") else FRONTEND_DIR,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
