@@ -277,3 +277,80 @@ def test_forms_that_are_not_public_stay_closed_to_strangers(projects: Api, leads
     leaky = {"key": "leaky", "label": L("Leaky"), "entity": "project", "public": True, "fields": ["name", "customer"]}
     status, body = projects.post("/api/meta/forms", leaky)
     assert status == 422 and _fields(body) == {"fields.1"}
+
+
+def test_validations_read_user_and_now_and_read_only_fields_keep_their_defaults(api: Api) -> None:
+    task = {
+        "key": "task",
+        "label": L("Task"),
+        "fields": [
+            {"key": "title", "type": "text", "label": L("Title")},
+            {"key": "due", "type": "datetime", "label": L("Due")},
+            {"key": "channel", "type": "text", "label": L("Channel")},
+        ],
+    }
+    form = {
+        "key": "task_form",
+        "label": L("Task"),
+        "entity": "task",
+        "fields": ["title", "due", {"key": "channel", "default": "desk"}],
+        "rules": [{"field": "channel", "readonly": True}],
+        "validations": [
+            {
+                "field": "due",
+                "rule": {"or": [{"!": {"var": "due"}}, {">": [{"var": "due"}, {"var": "$now"}]}]},
+                "message": L("must be in the future"),
+            },
+            {
+                "field": "title",
+                "rule": {"!=": [{"var": "title"}, {"var": "$user.name"}]},
+                "message": L("not your name"),
+            },
+        ],
+    }
+    assert api.post("/api/meta/entities", task)[0] == 201
+    status, body = api.post("/api/meta/forms", form)
+    assert status == 201, body
+    me = api.get("/api/auth/me")[1]
+    status, body = api.post(
+        "/api/forms/task_form/submit", {"values": {"title": me["name"], "due": "2001-01-01T00:00:00Z"}}
+    )
+    assert status == 422 and _fields(body) == {"title", "due"}, body
+    # The browser sends the read-only field's default back: that is the form's value, not a change.
+    status, record = api.post("/api/forms/task_form/submit", {"values": {"title": "Call", "channel": "desk"}})
+    assert status == 201 and record["channel"] == "desk", record
+    status, body = api.post("/api/forms/task_form/submit", {"values": {"title": "Call", "channel": "phone"}})
+    assert status == 422 and _fields(body) == {"channel"}
+
+
+def test_a_relation_column_in_a_sub_table_has_its_own_picker(api: Api) -> None:
+    product = {
+        "key": "product",
+        "label": L("Product"),
+        "title_field": "name",
+        "fields": [{"key": "name", "type": "text", "label": L("Name")}],
+    }
+    quote = {
+        "key": "quote",
+        "label": L("Quote"),
+        "fields": [
+            {
+                "key": "lines",
+                "type": "sub_table",
+                "label": L("Lines"),
+                "options": {
+                    "fields": [
+                        {"key": "product", "type": "relation", "label": L("Product"), "options": {"target": "product"}},
+                        {"key": "qty", "type": "integer", "label": L("Qty")},
+                    ]
+                },
+            },
+        ],
+    }
+    for entity in (product, quote):
+        assert api.post("/api/meta/entities", entity)[0] == 201
+    assert api.post("/api/records/product", {"name": "Widget"})[0] == 201
+    status, page = api.get("/api/forms/quote/fields/lines.product/options?q=wid")
+    assert status == 200 and [item["title"] for item in page["items"]] == ["Widget"], page
+    assert api.get("/api/forms/quote/fields/lines.qty/options")[0] == 404
+    assert api.get("/api/forms/quote/fields/lines.nope/options")[0] == 404

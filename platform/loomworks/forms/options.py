@@ -14,13 +14,26 @@ from sqlalchemy import Connection, func, select
 from ..auth.models import users
 from ..core.context import Tx
 from ..errors import NotFound
+from ..fields.base import FieldSpec
+from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
-from ..fields.relations import RelationType, UserType
+from ..fields.relations import RelationType, SubTableType, UserType
 from ..records.query import ListParams, list_records, readable_rows
 from ..records.serialize import target_titles
 from .definitions import field_items, resolve_form
 
 MAX_OPTIONS = 50
+
+
+def _picker_field(spec: EntitySpec, on_form: set[str], field_key: str) -> FieldSpec | None:
+    parent_key, _, column = field_key.partition(".")
+    parent = spec.live_fields.get(parent_key) if parent_key in on_form else None
+    if parent is None or not column:
+        return parent
+    parent_type = FIELD_TYPES.get(parent.type)
+    if not isinstance(parent_type, SubTableType):
+        return None
+    return next((c for c in parent_type.child_specs(parent) if c.key == column and not c.removed), None)
 
 
 def user_options(conn: Connection, q: str | None, limit: int) -> dict[str, Any]:
@@ -34,14 +47,15 @@ def user_options(conn: Connection, q: str | None, limit: int) -> dict[str, Any]:
 
 
 def relation_options(tx: Tx, form_key: str, field_key: str, q: str | None, limit: int = 20) -> dict[str, Any]:
-    """``{items: [{id, title}], next_cursor}`` of readable target records matching ``q``."""
+    """``{items: [{id, title}], next_cursor}`` of readable target records matching ``q``.
+
+    ``field_key`` is a field of the form, or ``<sub_table>.<column>`` for a picker in a row."""
     doc, _, spec = resolve_form(tx, form_key)
-    on_form = {item["key"] for item in field_items(doc)}
-    fspec = spec.live_fields.get(field_key)
+    fspec = _picker_field(spec, {item["key"] for item in field_items(doc)}, field_key)
     ftype = FIELD_TYPES.get(fspec.type) if fspec else None
-    if fspec is not None and field_key in on_form and isinstance(ftype, UserType):
+    if fspec is not None and isinstance(ftype, UserType):
         return user_options(tx.conn, q, max(1, min(limit, MAX_OPTIONS)))
-    if fspec is None or field_key not in on_form or not isinstance(ftype, RelationType):
+    if fspec is None or not isinstance(ftype, RelationType):
         raise NotFound(f"form {form_key!r} has no relation or user field {field_key[:100]!r}")
     target = ftype.target(fspec)
     page = list_records(tx, target, ListParams(q=q, limit=max(1, min(limit, MAX_OPTIONS)), fields=["id"]))

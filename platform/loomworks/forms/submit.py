@@ -54,16 +54,21 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public:
         _, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
     values = _without_unchanged(spec, values, current, caller_readonly)
     now = utcnow().isoformat()
-    if record_id is None:
-        values = _with_defaults(doc, spec, values, caller_readonly, tx.actor.logic_context(), now)
+    context = {"$user": tx.actor.logic_context(), "$now": now}
+    defaults = _defaults(doc, spec, values, caller_readonly, context) if record_id is None else {}
+    values = {**{k: v for k, v in defaults.items() if k not in values and v is not None}, **values}
     merged = {**current, **values}
-    data = {**merged, "$user": tx.actor.logic_context(), "$now": now}
-    states = _field_states(doc, spec, on_form, data)
+    states = _field_states(doc, spec, on_form, {**merged, **context})
     values = {k: v for k, v in values.items() if states[k]["visible"]}
     for key, state in states.items():
         if not state["visible"]:
             merged.pop(key, None)
-    details = [*_state_errors(spec, states, values, merged, current, locale), *_check_errors(doc, merged, locale)]
+    # A read-only field still takes its default on create: that value is the form's, not the user's.
+    changed = {k: v for k, v in values.items() if k not in defaults or defaults[k] != v}
+    details = [
+        *_state_errors(spec, states, changed, merged, current, locale),
+        *_check_errors(doc, {**merged, **context}, locale),
+    ]
     if details:
         details.extend(_value_errors(tx, spec, values, current))
         raise ValidationFailed("the form has errors", _one_per_field(details))
@@ -84,29 +89,28 @@ def _check_public(doc: dict[str, Any], form_key: str, record_id: Any) -> None:
         raise ValidationFailed("a public form only creates records", [field_error("id", "is not accepted here")])
 
 
-def _with_defaults(
+def _defaults(
     doc: dict[str, Any],
     spec: EntitySpec,
     values: dict[str, Any],
     caller_readonly: frozenset[str],
-    user: dict[str, Any],
-    now: str,
+    context: dict[str, Any],
 ) -> dict[str, Any]:
-    """The form's defaults for fields the submission left out (static first, then JsonLogic
-    over what was sent): the browser shows them, but a client that sends nothing gets them too."""
-    filled = dict(values)
+    """The form's default of each field that has one (static, or JsonLogic over what was sent,
+    ``$user`` and ``$now``): the browser shows them, and a client that sends nothing gets them."""
+    defaults: dict[str, Any] = {}
     for item in field_items(doc):
         key = item["key"]
-        if key in filled or key in caller_readonly or key not in spec.live_fields:
+        if key in caller_readonly or key not in spec.live_fields:
             continue
         if "default" in item:
-            filled[key] = item["default"]
+            defaults[key] = item["default"]
         elif "default_logic" in item:
             try:
-                filled[key] = evaluate(item["default_logic"], {**values, "$user": user, "$now": now})
+                defaults[key] = evaluate(item["default_logic"], {**values, **context})
             except LogicError:
                 continue  # no default is better than a wrong one; required rules still apply
-    return {k: v for k, v in filled.items() if k in values or v is not None}
+    return defaults
 
 
 def _value_errors(tx: Tx, spec: EntitySpec, values: dict[str, Any], current: dict[str, Any]) -> list[ErrorDetail]:
@@ -206,8 +210,8 @@ def _row_errors(fspec: FieldSpec, rows: list[Any], locale: str) -> list[ErrorDet
     ]
 
 
-def _check_errors(doc: dict[str, Any], merged: dict[str, Any], locale: str) -> list[ErrorDetail]:
-    data = {**merged}
+def _check_errors(doc: dict[str, Any], data: dict[str, Any], locale: str) -> list[ErrorDetail]:
+    """Cross-field validations over the merged record, ``$user`` and ``$now``."""
     details = []
     for check in doc.get("validations", []):
         if not _holds(check["rule"], data):

@@ -61,7 +61,7 @@ export function SubTableWidget(props: LoomWidgetProps) {
             <Widget
               id={`${props.id}_${index}_${column}`}
               path={path}
-              fieldKey={column}
+              fieldKey={`${props.fieldKey}.${column}`}
               value={row[column]}
               onChange={(value) => setCell(index, column, value)}
               label={`${title} (${t('widgets.row')} ${index + 1})`}
