@@ -166,7 +166,11 @@ def form_paths() -> dict[str, Any]:
             "delete": _op("Delete a form (admins, builders)", params=[key], result=OBJECT, errors=changes),
         },
         "/api/forms/{form}": {
-            "get": _op("JSON Schema + uiSchema + rules for rjsf, localized", params=[form, language], result=OBJECT),
+            "get": _op(
+                "JSON Schema + uiSchema + rules + defaults + layout for rjsf, localized (anonymous: public forms only)",
+                params=[form, language],
+                result=OBJECT,
+            ),
         },
         "/api/forms/{form}/records/{id}": {
             "get": _op(
@@ -177,7 +181,7 @@ def form_paths() -> dict[str, Any]:
         },
         "/api/forms/{form}/fields/{field}/options": {
             "get": _op(
-                "Readable choices for a relation field",
+                "Readable choices for a relation or user field (`<sub_table>.<column>` for a row's picker)",
                 params=[
                     form,
                     _path_param("field"),
@@ -190,15 +194,21 @@ def form_paths() -> dict[str, Any]:
         },
         "/api/forms/{form}/submit": {
             "post": _op(
-                "Create (or with id, update) a record through the form's rules",
+                "Create (or with id, update) a record through the form's rules; anonymous callers may"
+                " create through public forms (rate-limited; answer {status: received})",
                 params=[form, language],
                 body={
                     "type": "object",
-                    "properties": {"id": ID_SCHEMA, "_version": {"type": "integer"}, "values": OBJECT},
+                    "properties": {
+                        "id": ID_SCHEMA,
+                        "_version": {"type": "integer"},
+                        "values": OBJECT,
+                        "_hp": {"type": "string", "description": "the public form's honeypot input"},
+                    },
                 },
                 ok=201,
                 result=OBJECT,
-                errors=changes,
+                errors=(*changes, 413, 429),
             ),
         },
     }

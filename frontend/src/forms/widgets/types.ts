@@ -17,7 +17,7 @@ export interface LoomWidgetProps {
   id: string;
   /** Dotted path of the value in the form data: `name`, `lines.0.qty`. */
   path: string;
-  /** The form-level field this value belongs to (the relation options endpoint takes it). */
+  /** The field as the relation options endpoint names it: `customer`, or `lines.product` in a row. */
   fieldKey: string;
   value: unknown;
   onChange: (value: unknown) => void;
