@@ -17,7 +17,7 @@ from .core.context import Actor, Tx
 from .core.db import make_engine, unit_of_work, write_connection
 from .core.schema import create_system_tables
 from .fields.entity import EntitySpec
-from .meta.store import EntityCache
+from .meta.store import EntityCache, generation_changed_here
 from .records.schema import ValidatorCache
 from .storage.tables import EntityTables, TableCache
 
@@ -36,7 +36,8 @@ class Runtime:
 
     @contextmanager
     def transaction(self, actor: Actor, write: bool = True, connection: Connection | None = None) -> Iterator[Tx]:
-        """A unit of work; commits on success, rolls back (and forgets cached specs) on error.
+        """A unit of work; commits on success, rolls back on error (forgetting cached specs when
+        the rolled-back work changed definitions).
 
         ``connection`` lets a caller that already holds one (the API's per-request
         connection) run the work on it; otherwise a connection is checked out and returned.
@@ -48,7 +49,10 @@ class Runtime:
                 try:
                     yield tx
                 except BaseException:
-                    self.entities.invalidate()
+                    # Only a rolled-back definition change can have left anything stale; a
+                    # refused record write (422, 404...) must not cost the next request a reload.
+                    if generation_changed_here(conn):
+                        self.entities.invalidate()
                     raise
         finally:
             if connection is None:

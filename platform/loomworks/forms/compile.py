@@ -10,7 +10,6 @@ they may see but not write are marked ``ui:readonly``.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
@@ -55,9 +54,11 @@ def caller_field_sets(tx: Tx, spec: EntitySpec, action: str) -> tuple[frozenset[
 
 
 def render_form(tx: Tx, form_key: str, locale: str, action: str = "create", *, public: bool = False) -> dict[str, Any]:
-    """``{schema, uiSchema, rules, validations, defaults, entity, layout}`` for the caller (a deep
-    copy). ``public``: for an anonymous visitor, who sees a public form as its author made it
-    and nothing else (401 for any other form, as if it did not exist to them)."""
+    """``{schema, uiSchema, rules, validations, defaults, entity, layout}`` for the caller.
+
+    The answer is a shallow copy of the cached compilation: add keys, never mutate nested
+    parts. ``public``: for an anonymous visitor, who sees a public form as its author made
+    it and nothing else (401 for any other form, as if it did not exist to them)."""
     doc, version, spec = resolve_form(tx, form_key)
     if public:
         if not doc.get("public"):
@@ -72,7 +73,9 @@ def render_form(tx: Tx, form_key: str, locale: str, action: str = "create", *, p
     if cached is None:
         cached = _compile(doc, spec, locale, hidden, readonly)
         _CACHE.put(key, cached)
-    return copy.deepcopy(cached)
+    # A shallow copy: callers add top-level keys (context, formData) but never change the
+    # shared, cached parts, which are only serialized.
+    return dict(cached)
 
 
 class _Cache:
