@@ -1,7 +1,8 @@
 // A Loomworks form (docs/forms.md) rendered with @rjsf/antd: the rules decide which fields
 // show, are required or read-only as the data changes; the same errors the server would
-// report block the submit and show inline; a 422's details are shown inline (or above the
-// form when they name no field on it). The page decides what success looks like.
+// report block the submit and show inline; a 422's details (and a 409's naming a field on
+// the form, e.g. a unique value already taken) are shown inline (or above the form when
+// they name no field on it). The page decides what success looks like.
 
 import Form from '@rjsf/antd';
 import type { IChangeEvent } from '@rjsf/core';
@@ -38,6 +39,14 @@ export interface LoomFormProps {
 }
 
 const systemTime = () => new Date().toISOString();
+
+/** A 422 is always the form's to show; a 409 only when it names a field on the form (a
+ * unique value already taken), while a stale `_version` stays the page's to handle. */
+function showsInline(error: ApiError, onForm: (path: string) => boolean): boolean {
+  if (!error.details.length) return false;
+  if (error.status === 422) return true;
+  return error.status === 409 && error.details.some((detail) => detail.field !== null && onForm(detail.field));
+}
 
 function pick(values: FormValues, keys: string[]): FormValues {
   return Object.fromEntries(Object.entries(values).filter(([k, v]) => keys.includes(k) && v !== undefined));
@@ -133,7 +142,7 @@ export function LoomForm({ rendered: raw, prefill, envelopeExtras, onSuccess, on
       const result = await submitForm(rendered.key, envelope());
       onSuccess(result);
     } catch (error) {
-      if (isApiError(error) && error.status === 422 && error.details.length) {
+      if (isApiError(error) && showsInline(error, (path) => inlinePath(rendered, states, path) !== null)) {
         const split = splitServerErrors(error.details, (path) => inlinePath(rendered, states, path) !== null);
         const mapped: FormErrors = {};
         for (const [path, message] of Object.entries(split.fieldErrors)) {

@@ -2,7 +2,7 @@
 // and other failures are shown in the visitor's language, then back to where they came from.
 
 import { Alert, Button, Card, Form, Input } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { login } from '../../api/auth';
@@ -23,7 +23,8 @@ export function LoginPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const { user, setUser } = useSession();
+  const { user, setUser, ensure } = useSession();
+  useEffect(ensure, [ensure]); // a visitor already signed in goes straight on
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));

@@ -115,6 +115,26 @@ describe('LoomForm', () => {
     });
   });
 
+  it('shows a 409 naming a field (a unique value taken) under that field, and leaves a stale version to the page', async () => {
+    const conflict = (field: string) =>
+      json(409, { error: { code: 'conflict', message: 'conflict', details: [{ field, message: 'is already used' }] } });
+    mockFetch(conflict('name'), conflict('_version'));
+    const onError = vi.fn(() => true);
+    render(
+      <LocaleProvider>
+        <LoomForm rendered={dealForm()} onSuccess={vi.fn()} onError={onError} now={NOW} />
+      </LocaleProvider>,
+    );
+    fireEvent.change(input('root_name'), { target: { value: 'Deal one' } });
+    fireEvent.click(screen.getByTestId('form-submit'));
+    await waitFor(() => expect(fieldErrors()).toEqual({ name: 'is already used' }));
+    expect(onError).not.toHaveBeenCalled();
+    expect(input('root_name').value).toBe('Deal one');
+    fireEvent.click(screen.getByTestId('form-submit'));
+    await waitFor(() => expect(onError).toHaveBeenCalledWith(expect.objectContaining({ status: 409 })));
+    expect(fieldErrors()).toEqual({});
+  });
+
   it('calls onSuccess with the record', async () => {
     mockFetch(json(201, { id: 9, name: 'Deal one' }));
     const { onSuccess } = renderForm();
