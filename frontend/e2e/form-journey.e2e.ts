@@ -253,12 +253,21 @@ describe('what only the server knows', () => {
     await context.close();
   });
 
-  it.todo(
-    'shows the taken-value message in Chinese to a zh-CN user — blocked by the server: POST /api/forms/jr_project_form/submit ' +
-      'with Accept-Language: zh-CN and {"values": {"name": "…", "code": "DUP-1"}} answers 409 {"error": {"code": "conflict", ' +
-      '"message": "a unique value is already taken", "details": [{"field": "code", "message": "this value is already used by ' +
-      'another record"}]}}: the records service\'s unique check (records/service.py _check_unique) is not localized',
-  );
+  it('says so in Chinese to a zh-CN user', async () => {
+    await api.ok('POST', '/api/records/jr_project', { name: 'Existing', code: 'DUP-2' });
+    const { context, page, problems } = await signedInPage('zh-CN');
+    await page.goto('/forms/jr_project_form');
+    await page.locator('#root_name').pressSequentially('第二个');
+    await page.locator('#root_code').pressSequentially('DUP-2');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/submit'));
+    await page.getByTestId('form-submit').click();
+    expect((await answer).status()).toBe(409);
+    const error = page.locator('[data-field-error="code"]');
+    await error.waitFor();
+    expect(await text(error)).toBe('该值已被其他记录使用');
+    expect(unexpectedErrors(problems, 409)).toEqual([]);
+    await context.close();
+  });
 });
 
 describe('editing a record', () => {

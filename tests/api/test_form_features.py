@@ -354,3 +354,17 @@ def test_a_relation_column_in_a_sub_table_has_its_own_picker(api: Api) -> None:
     assert status == 200 and [item["title"] for item in page["items"]] == ["Widget"], page
     assert api.get("/api/forms/quote/fields/lines.qty/options")[0] == 404
     assert api.get("/api/forms/quote/fields/lines.nope/options")[0] == 404
+
+
+def test_the_records_service_messages_follow_the_form_language(api: Api) -> None:
+    entity = {
+        "key": "badge",
+        "label": L("Badge"),
+        "fields": [{"key": "code", "type": "text", "label": L("Code"), "unique": True, "required": True}],
+    }
+    assert api.post("/api/meta/entities", entity)[0] == 201
+    assert api.post("/api/forms/badge/submit", {"values": {"code": "B-1"}})[0] == 201
+    status, body = api.post("/api/forms/badge/submit", {"values": {"code": "B-1"}}, headers=ZH)
+    assert status == 409 and body["error"]["details"] == [{"field": "code", "message": "该值已被其他记录使用"}]
+    status, body = api.post("/api/forms/badge/submit", {"values": {"code": "B-1"}})
+    assert status == 409 and body["error"]["details"][0]["message"] == "this value is already used by another record"

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import BadRequest, ErrorDetail, Unauthorized, ValidationFailed, field_error
+from ..errors import BadRequest, ErrorDetail, LoomworksError, Unauthorized, ValidationFailed, field_error
 from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
@@ -28,7 +28,7 @@ from ..records import service
 from ..records.prepare import prepare
 from .compile import caller_field_sets
 from .definitions import field_items, resolve_form
-from .text import localize, message
+from .text import in_locale, localize, message
 
 ENVELOPE = frozenset({"id", "_version", "values", "_hp"})
 
@@ -70,11 +70,14 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public:
         *_check_errors(doc, {**merged, **context}, locale),
     ]
     if details:
-        details.extend(_value_errors(tx, spec, values, current))
+        details.extend(_value_errors(tx, spec, values, current, locale))
         raise ValidationFailed("the form has errors", _one_per_field(details))
-    if record_id is None:
-        return service.create_record(tx, spec.key, values, system=public)
-    return service.update_record(tx, spec.key, record_id, values, version)
+    try:
+        if record_id is None:
+            return service.create_record(tx, spec.key, values, system=public)
+        return service.update_record(tx, spec.key, record_id, values, version)
+    except LoomworksError as error:
+        raise in_locale(error, locale) from None
 
 
 def honeypot_filled(body: Any) -> bool:
@@ -113,13 +116,15 @@ def _defaults(
     return defaults
 
 
-def _value_errors(tx: Tx, spec: EntitySpec, values: dict[str, Any], current: dict[str, Any]) -> list[ErrorDetail]:
+def _value_errors(
+    tx: Tx, spec: EntitySpec, values: dict[str, Any], current: dict[str, Any], locale: str
+) -> list[ErrorDetail]:
     """What the records service would refuse in ``values`` (types, lengths, sub-table rows),
     so one answer lists every problem the browser shows at once, not the form's first."""
     try:
         prepare(tx, spec, values, current or None)
-    except (ValidationFailed, BadRequest) as exc:
-        return list(exc.details)
+    except (ValidationFailed, BadRequest) as error:
+        return in_locale(error, locale).details
     return []
 
 

@@ -23,6 +23,9 @@ from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType
 from .models import files
 
+#: The message of a unique field whose value another record holds (the forms layer translates it).
+TAKEN = "this value is already used by another record"
+
 
 def check_references(
     tx: Tx, spec: EntitySpec, values: dict[str, Any], prefix: str = "", known: set[Any] | None = None
@@ -118,7 +121,7 @@ def unique_conflicts(
         if record_id is not None:
             query = query.where(table.c.id != record_id)
         if tx.conn.execute(query.limit(1)).first():
-            errors.append(field_error(key, "this value is already used by another record"))
+            errors.append(field_error(key, TAKEN))
     return errors
 
 

@@ -34,7 +34,7 @@ from .access import (
 from .auto_numbers import missing_numbers, next_auto_number
 from .children import remove_link_targets, write_children, write_links
 from .history import changes_between, read_history, write_history
-from .integrity import enforce_restrict, missing_targets, unique_conflicts
+from .integrity import TAKEN, enforce_restrict, missing_targets, unique_conflicts
 from .prepare import Prepared, prepare
 from .query import readable_rows
 from .serialize import Record, attach_related, row_to_record
@@ -380,5 +380,5 @@ def _stale(current_version: int | None) -> Conflict:
 def _integrity_conflict(spec: EntitySpec, exc: IntegrityError) -> Conflict:
     text = str(exc.orig)
     fields = [f.key for f in spec.live_fields.values() if f.unique and f.key in text]
-    details = [field_error(f, "this value is already used by another record") for f in fields]
+    details = [field_error(f, TAKEN) for f in fields]
     return Conflict("the change conflicts with existing data", details or [field_error(None, "integrity constraint")])
