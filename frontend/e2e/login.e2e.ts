@@ -105,3 +105,17 @@ it('keeps the choice of language for the next visit', async () => {
   expect(unexpectedErrors(problems, 401)).toEqual([]); // the signed-out 'who am I' answers 401
   await context.close();
 });
+
+it('starts a signed-in user on a page of the entities they may use, each opening its form', async () => {
+  const context = await newContext(browser, baseUrl, 'zh-CN');
+  await context.request.post('/api/auth/login', { data: { email: ADMIN.email, password: ADMIN.password } });
+  const page = await context.newPage();
+  const problems = collectErrors(page);
+  await page.goto('/');
+  const link = page.getByTestId('home-entities').getByRole('link', { name: '便签' });
+  await link.click();
+  await page.waitForURL('**/forms/lg_note');
+  await page.getByTestId('form-submit').waitFor();
+  expect(unexpectedErrors(problems)).toEqual([]);
+  await context.close();
+});

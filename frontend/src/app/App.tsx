@@ -1,22 +1,16 @@
 // The application: locale, session and the routes (client-side; Flask serves index.html
 // for every non-/api path).
 
-import { Result } from 'antd';
-import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from '../api/errors';
 import { LoginPage } from '../features/auth/LoginPage';
+import { HomePage } from '../features/home/HomePage';
 import { FormPage } from '../features/forms/FormPage';
 import { PublicFormPage } from '../features/forms/PublicFormPage';
 import { LocaleProvider } from '../i18n/LocaleProvider';
 import { AppShell } from './AppShell';
 import { LoadError } from './PageStates';
 import { RequireSignIn, SessionProvider } from './session';
-
-function HomePage() {
-  const { t } = useTranslation();
-  return <Result status="info" title={t('app.name')} />;
-}
 
 export function AppRoutes() {
   return (

@@ -13,6 +13,7 @@ export const en = {
     tooManyRequestsLater: 'Too many attempts. Try again later.',
     networkError: 'The server could not be reached.',
   },
+  home: { title: 'New record', empty: 'No apps yet: a builder defines entities or installs a template.' },
   login: {
     title: 'Sign in',
     email: 'Email',
@@ -86,6 +87,7 @@ export const zhCN: Resources = {
     tooManyRequestsLater: '尝试次数过多，请稍后重试。',
     networkError: '无法连接服务器。',
   },
+  home: { title: '新建记录', empty: '还没有应用：请由搭建者定义实体或安装模板。' },
   login: {
     title: '登录',
     email: '邮箱',
