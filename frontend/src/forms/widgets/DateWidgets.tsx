@@ -23,39 +23,29 @@ function parsed(value: unknown, date: boolean): Dayjs | null {
   return day.isValid() ? day : null;
 }
 
-export function DateWidget(props: LoomWidgetProps) {
+function DayPicker({ props, withTime }: { props: LoomWidgetProps; withTime: boolean }) {
   return (
     <DatePicker
       id={props.id}
       aria-label={props.label}
       aria-required={props.required}
       style={{ width: '100%' }}
-      value={parsed(props.value, true)}
-      format={DATE_FORMAT}
+      showTime={withTime}
+      value={parsed(props.value, !withTime)}
+      format={withTime ? 'YYYY-MM-DD HH:mm:ss' : DATE_FORMAT}
       disabled={props.readonly || props.disabled}
       placeholder={props.placeholder}
       status={props.hasError ? 'error' : undefined}
-      onChange={(day: Dayjs | null) => props.onChange(toDateValue(day))}
+      onChange={(day: Dayjs | null) => props.onChange(withTime ? toDateTimeValue(day) : toDateValue(day))}
       onBlur={props.onBlur}
     />
   );
 }
 
+export function DateWidget(props: LoomWidgetProps) {
+  return <DayPicker props={props} withTime={false} />;
+}
+
 export function DateTimeWidget(props: LoomWidgetProps) {
-  return (
-    <DatePicker
-      id={props.id}
-      aria-label={props.label}
-      aria-required={props.required}
-      style={{ width: '100%' }}
-      showTime
-      value={parsed(props.value, false)}
-      format="YYYY-MM-DD HH:mm:ss"
-      disabled={props.readonly || props.disabled}
-      placeholder={props.placeholder}
-      status={props.hasError ? 'error' : undefined}
-      onChange={(moment: Dayjs | null) => props.onChange(toDateTimeValue(moment))}
-      onBlur={props.onBlur}
-    />
-  );
+  return <DayPicker props={props} withTime />;
 }
