@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from api_client import Api
+from loomworks.auth import users
+from loomworks.runtime import Runtime
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -272,7 +275,9 @@ def test_forms_that_are_not_public_stay_closed_to_strangers(projects: Api, leads
     assert anonymous.get("/api/forms/lead")[0] == 401  # the entity's default form is never public
     assert anonymous.post("/api/forms/project_form/submit", {"values": {"name": "x"}})[0] == 401
     assert anonymous.get("/api/forms/web_lead/fields/name/options")[0] == 401
-    assert anonymous.get("/api/forms/nope")[0] in (401, 404)
+    # Strangers cannot tell a missing form from a closed one: the answers list nothing.
+    assert anonymous.get("/api/forms/nope")[0] == 401
+    assert anonymous.post("/api/forms/nope/submit", {"values": {}})[0] == 401
     # A public form may not show pickers or uploads: strangers cannot browse records or users.
     leaky = {"key": "leaky", "label": L("Leaky"), "entity": "project", "public": True, "fields": ["name", "customer"]}
     status, body = projects.post("/api/meta/forms", leaky)
@@ -368,3 +373,21 @@ def test_the_records_service_messages_follow_the_form_language(api: Api) -> None
     assert status == 409 and body["error"]["details"] == [{"field": "code", "message": "该值已被其他记录使用"}]
     status, body = api.post("/api/forms/badge/submit", {"values": {"code": "B-1"}})
     assert status == 409 and body["error"]["details"][0]["message"] == "this value is already used by another record"
+
+
+def test_refused_public_submissions_count_toward_the_limit(leads: Api, anonymous: Api) -> None:
+    here = {"environ_base": {"REMOTE_ADDR": "203.0.113.9"}}
+    for _ in range(20):  # probing with invalid submissions is not free
+        assert anonymous.post("/api/forms/web_lead/submit", {"values": {"name": "x"}}, **here)[0] == 422
+    valid = {"values": {"name": "Lee", "email": "lee@example.com"}}
+    assert anonymous.post("/api/forms/web_lead/submit", valid, **here)[0] == 429
+    assert leads.get("/api/records/lead")[1]["items"] == []
+
+
+def test_pickers_answer_only_callers_who_may_fill_the_field(app: Flask, runtime: Runtime, projects: Api) -> None:
+    with runtime.engine.begin() as conn:
+        member = users.create_user(conn, "nobody@example.com", "password-123", name="No Grants", roles=["member"])
+        token = users.create_token(conn, member["id"], "t")["token"]
+    member_api = Api(app.test_client(), {"Authorization": f"Bearer {token}"})
+    assert member_api.get("/api/forms/project_form/fields/owner/options")[0] == 404
+    assert member_api.get("/api/forms/project_form/fields/customer/options")[0] == 404

@@ -25,6 +25,7 @@ def test_client_routes_answer_the_app_and_assets_are_cached_forever(app: Flask, 
         response = client.get(path)
         assert response.status_code == 200 and b"id=root" in response.data, path
         assert response.headers["Cache-Control"] == "no-cache"
+    assert client.get("/index.html").headers["Cache-Control"] == "no-cache"
     asset = client.get("/assets/index-abc123.js")
     assert asset.status_code == 200 and "immutable" in asset.headers["Cache-Control"]
     assert client.get("/assets/missing.js").status_code == 404

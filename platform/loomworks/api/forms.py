@@ -8,17 +8,19 @@ forms (``forms.public`` limits and audits them); everything else needs a signed-
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, request
 
-from ..errors import PayloadTooLarge
+from ..errors import NotFound, PayloadTooLarge, Unauthorized
 from ..forms import public
 from ..forms.compile import render_form
 from ..forms.options import relation_options
 from ..forms.submit import honeypot_filled, submit_form
 from ..records import service
-from .context import caller_transaction, int_param, is_anonymous, json_body, transaction
+from .context import caller_transaction, int_param, is_anonymous, json_body, request_work, transaction
 
 bp = Blueprint("forms", __name__, url_prefix="/api/forms")
 
@@ -34,7 +36,7 @@ def request_locale() -> str:
 
 @bp.get("/<form>")
 def get_form(form: str) -> Any:
-    with caller_transaction() as tx:
+    with caller_transaction() as tx, _closed_as_unauthorized():
         rendered = render_form(tx, form, request_locale(), "create", public=is_anonymous())
         rendered["context"] = {"$user": tx.actor.logic_context()}
         return rendered
@@ -69,13 +71,27 @@ def submit(form: str) -> Any:
 
 
 def _public_submit(form: str) -> Any:
+    with caller_transaction() as tx, _closed_as_unauthorized():
+        render_form(tx, form, "en", "create", public=True)  # 401 unless the form is public
     if (request.content_length or len(request.get_data(cache=True))) > public.MAX_BODY_BYTES:
         raise PayloadTooLarge(f"a public form submission is at most {public.MAX_BODY_BYTES // 1024} kB")
     body = json_body()
     address = request.remote_addr or "unknown"
+    with request_work() as conn:
+        public.admit(conn, form, address)  # committed whatever happens to the submission
     with caller_transaction() as tx:
-        public.check_rate(tx.conn, address)
-        render_form(tx, form, "en", "create", public=True)  # 401 unless the form is public
         record = None if honeypot_filled(body) else submit_form(tx, form, body, request_locale(), public=True)
         public.record_submission(tx.conn, form, record, address)
     return {"status": "received"}, 201
+
+
+@contextmanager
+def _closed_as_unauthorized() -> Iterator[None]:
+    """To a stranger, a form that does not exist looks like one that is not public: 401 for
+    both, so the answers do not list the forms and entities there are."""
+    try:
+        yield
+    except NotFound:
+        if is_anonymous():
+            raise Unauthorized("sign in or send an API token") from None
+        raise

@@ -42,7 +42,7 @@ def page(path: str) -> Any:
     if path == "api" or path.startswith("api/"):
         raise NotFound(f"no API path /{path}")
     dist = _dist()
-    if path and (dist / path).is_file() and "/" not in path:
+    if path and path != "index.html" and "/" not in path and (dist / path).is_file():
         return send_from_directory(dist, path, max_age=3600)  # favicon and the like
     if not (dist / "index.html").is_file():
         return NOT_BUILT, 503, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}

@@ -29,7 +29,7 @@ CSRF_SESSION_KEY = "csrf"
 #: Paths reachable without signing in.
 PUBLIC_PATHS = frozenset({"/api/auth/login", "/api/health"})
 #: Paths an anonymous caller may reach; the view itself decides (only public forms answer).
-OPEN_TO_ANONYMOUS = re.compile(r"^/api/forms/[a-z][a-z0-9_]{0,62}(/submit)?$")
+OPEN_TO_ANONYMOUS = re.compile(r"/api/forms/[a-z][a-z0-9_]{0,62}(/submit)?")
 
 
 class SignedInUser(UserMixin):  # type: ignore[misc]
@@ -133,7 +133,7 @@ def _authenticate() -> None:
     g.signed_in_user = user
     if request.path in PUBLIC_PATHS:
         return
-    anonymous_allowed = bool(OPEN_TO_ANONYMOUS.match(request.path))
+    anonymous_allowed = bool(OPEN_TO_ANONYMOUS.fullmatch(request.path))
     if user is None:
         if anonymous_allowed:
             return

@@ -166,7 +166,7 @@ def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Itera
             yield from _default_errors(item, spec, f"fields.{index}")
     yield from _layout_errors(doc.get("layout") or {}, seen)
     if doc.get("public"):
-        yield from _public_errors(doc, spec)
+        yield from public_problems(doc, spec)
     for index, rule in enumerate(doc.get("rules", [])):
         if rule["field"] not in seen:
             yield field_error(f"rules.{index}.field", f"{rule['field']!r} is not on the form")
@@ -198,9 +198,10 @@ def _default_errors(item: dict[str, Any], spec: EntitySpec, path: str) -> Iterab
         yield from _logic_errors(item["default_logic"], spec, f"{path}.default_logic")
 
 
-def _public_errors(doc: dict[str, Any], spec: EntitySpec) -> Iterable[ErrorDetail]:
+def public_problems(doc: dict[str, Any], spec: EntitySpec) -> Iterable[ErrorDetail]:
     """An anonymous visitor may not browse records or users, nor upload files: a public form
-    shows no field that would need either (not even inside a sub-table)."""
+    shows no field that would need either (not even inside a sub-table). Checked when the
+    form is saved and again when it is served, since the entity may have changed since."""
     for index, item in enumerate(field_items(doc)):
         fspec = spec.live_fields.get(item["key"])
         if fspec is None:

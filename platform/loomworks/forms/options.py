@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from ..auth.authorize import permissions
 from ..auth.models import users
 from ..core.context import Tx
 from ..errors import NotFound
@@ -20,9 +21,21 @@ from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType, SubTableType, UserType
 from ..records.query import ListParams, list_records, readable_rows
 from ..records.serialize import target_titles
+from .compile import caller_field_sets
 from .definitions import field_items, resolve_form
 
 MAX_OPTIONS = 50
+
+
+def _may_fill(tx: Tx, spec: EntitySpec, key: str) -> bool:
+    """Whether the caller may write ``key`` when creating or when updating (some record)."""
+    for action in ("create", "update"):
+        if not permissions(tx).grants_for(spec.key, action):
+            continue
+        hidden, readonly = caller_field_sets(tx, spec, action)
+        if key not in hidden and key not in readonly:
+            return True
+    return False
 
 
 def _picker_field(spec: EntitySpec, on_form: set[str], field_key: str) -> FieldSpec | None:
@@ -52,6 +65,8 @@ def relation_options(tx: Tx, form_key: str, field_key: str, q: str | None, limit
     ``field_key`` is a field of the form, or ``<sub_table>.<column>`` for a picker in a row."""
     doc, _, spec = resolve_form(tx, form_key)
     fspec = _picker_field(spec, {item["key"] for item in field_items(doc)}, field_key)
+    if fspec is not None and not _may_fill(tx, spec, field_key.partition(".")[0]):
+        fspec = None  # a picker is for filling the field in: no write access, no choices
     ftype = FIELD_TYPES.get(fspec.type) if fspec else None
     if fspec is not None and isinstance(ftype, UserType):
         return user_options(tx.conn, q, max(1, min(limit, MAX_OPTIONS)))

@@ -27,7 +27,7 @@ from ..logic.evaluator import LogicError, evaluate, truthy
 from ..records import service
 from ..records.prepare import prepare
 from .compile import caller_field_sets
-from .definitions import field_items, resolve_form
+from .definitions import field_items, public_problems, resolve_form
 from .text import in_locale, localize, message
 
 ENVELOPE = frozenset({"id", "_version", "values", "_hp"})
@@ -41,21 +41,22 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public:
     record_id, version, values = _parse(body, locale)
     doc, _, spec = resolve_form(tx, form_key)
     if public:
-        _check_public(doc, form_key, record_id)
+        _check_public(doc, spec, record_id)
     on_form = {item["key"] for item in field_items(doc)} & set(spec.live_fields)
     unknown = sorted(set(values) - on_form)
     if unknown:
         details = [field_error(k[:100], message("unknown", locale)) for k in unknown]
         raise ValidationFailed("values were sent for fields not on the form", details)
     current = service.get_record(tx, spec.key, record_id) if record_id is not None else {}
+    caller_hidden: frozenset[str] = frozenset()
     if public:
         caller_readonly = frozenset(k for k in on_form if not FIELD_TYPES.get(spec.live_fields[k].type).writable)
     else:
-        _, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
+        caller_hidden, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
     values = _without_unchanged(spec, values, current, caller_readonly)
     now = utcnow().isoformat()
     context = {"$user": tx.actor.logic_context(), "$now": now}
-    defaults = _defaults(doc, spec, values, caller_readonly, context) if record_id is None else {}
+    defaults = _defaults(doc, spec, values, caller_hidden | caller_readonly, context) if record_id is None else {}
     values = {**{k: v for k, v in defaults.items() if k not in values and v is not None}, **values}
     merged = {**current, **values}
     states = _field_states(doc, spec, on_form, {**merged, **context})
@@ -85,8 +86,8 @@ def honeypot_filled(body: Any) -> bool:
     return isinstance(body, dict) and bool(body.get("_hp"))
 
 
-def _check_public(doc: dict[str, Any], form_key: str, record_id: Any) -> None:
-    if not doc.get("public"):
+def _check_public(doc: dict[str, Any], spec: EntitySpec, record_id: Any) -> None:
+    if not doc.get("public") or next(iter(public_problems(doc, spec)), None) is not None:
         raise Unauthorized("sign in or send an API token")
     if record_id is not None:
         raise ValidationFailed("a public form only creates records", [field_error("id", "is not accepted here")])
@@ -96,7 +97,7 @@ def _defaults(
     doc: dict[str, Any],
     spec: EntitySpec,
     values: dict[str, Any],
-    caller_readonly: frozenset[str],
+    not_for_caller: frozenset[str],
     context: dict[str, Any],
 ) -> dict[str, Any]:
     """The form's default of each field that has one (static, or JsonLogic over what was sent,
@@ -104,7 +105,7 @@ def _defaults(
     defaults: dict[str, Any] = {}
     for item in field_items(doc):
         key = item["key"]
-        if key in caller_readonly or key not in spec.live_fields:
+        if key in not_for_caller or key not in spec.live_fields:
             continue
         if "default" in item:
             defaults[key] = item["default"]
