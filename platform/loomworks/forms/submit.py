@@ -19,10 +19,8 @@ from typing import Any
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import BadRequest, ErrorDetail, LoomworksError, Unauthorized, ValidationFailed, field_error
-from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
-from ..fields.relations import SubTableType
 from ..logic.evaluator import LogicError, evaluate, truthy
 from ..records import service
 from ..records.prepare import prepare
@@ -193,27 +191,7 @@ def _state_errors(
             details.append(field_error(key, message("readonly", locale)))
         elif state["required"] and empty(merged.get(key)):
             details.append(field_error(key, message("required", locale)))
-        elif key in values and isinstance(values[key], list):
-            details.extend(_row_errors(spec.live_fields[key], values[key], locale))
     return details
-
-
-def _row_errors(fspec: FieldSpec, rows: list[Any], locale: str) -> list[ErrorDetail]:
-    """Empty required cells of a sub-table, each on its own path (``lines.0.qty``), reported
-    with the form's other errors as the browser shows them all at once."""
-    ftype = FIELD_TYPES.get(fspec.type)
-    if not isinstance(ftype, SubTableType):
-        return []
-    required = [
-        c for c in ftype.child_specs(fspec) if c.required and not c.removed and FIELD_TYPES.get(c.type).writable
-    ]
-    return [
-        field_error(f"{fspec.key}.{index}.{child.key}", message("required", locale))
-        for index, row in enumerate(rows)
-        if isinstance(row, dict)
-        for child in required
-        if FIELD_TYPES.get(child.type).is_empty(row.get(child.key))
-    ]
 
 
 def _check_errors(doc: dict[str, Any], data: dict[str, Any], locale: str) -> list[ErrorDetail]:

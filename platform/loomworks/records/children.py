@@ -8,6 +8,7 @@ keeps the whole list before and after, so nothing disappears without a trace.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -54,11 +55,37 @@ def coerce_children(
             except ValueError_ as exc:
                 errors.append(field_error(f"{fspec.key}.{index}.{key}", str(exc)))
         item.update({key: final(value) for key, value in (kept or {}).get(index, {}).items()})
-        for child in children.values():
-            if child.required and item.get(child.key) in (None, "", []):
-                errors.append(field_error(f"{fspec.key}.{index}.{child.key}", "is required"))
+        errors.extend(_empty_required(fspec, children.values(), index, item))
         coerced.append(item)
     return coerced, errors
+
+
+def empty_required_cells(
+    fspec: FieldSpec, rows: Any, kept: dict[int, dict[str, Any]] | None = None
+) -> list[ErrorDetail]:
+    """Required cells left empty in rows that failed schema validation elsewhere: reported
+    with the schema errors, so one answer names every cell to fill in. ``kept`` as for
+    ``coerce_children`` (retired choices set aside are still values)."""
+    sub = FIELD_TYPES.get(fspec.type)
+    if not isinstance(sub, SubTableType) or not isinstance(rows, list):
+        return []
+    children = [c for c in sub.child_specs(fspec) if not c.removed]
+    return [
+        error
+        for index, row in enumerate(rows)
+        if isinstance(row, dict)
+        for error in _empty_required(fspec, children, index, {**row, **(kept or {}).get(index, {})})
+    ]
+
+
+def _empty_required(
+    fspec: FieldSpec, children: Iterable[FieldSpec], index: int, row: dict[str, Any]
+) -> list[ErrorDetail]:
+    return [
+        field_error(f"{fspec.key}.{index}.{child.key}", "is required")
+        for child in children
+        if child.required and row.get(child.key) in (None, "", [])
+    ]
 
 
 def write_children(

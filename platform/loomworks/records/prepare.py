@@ -19,7 +19,7 @@ from ..fields.base import ValueError_
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType, SubTableType
-from .children import coerce_children
+from .children import coerce_children, empty_required_cells
 from .files import readable_file
 from .integrity import check_references, resolve_attachments, user_exists
 from .retired import final, set_aside
@@ -53,6 +53,8 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
     validator = tx.runtime.validators.write_validator(spec)
     errors.extend(body_errors(validator, body))
     bad = {e.field.split(".")[0] for e in errors if e.field}
+    for key in bad & set(spec.live_fields):
+        errors.extend(empty_required_cells(spec.live_fields[key], body.get(key), kept.rows.get(key)))
     prepared = Prepared()
     if "_owner" in body:
         prepared.owner, prepared.owner_sent = body.pop("_owner"), True
