@@ -13,18 +13,6 @@ import { SubTableWidget } from './SubTableWidget';
 import { LongTextWidget, TextWidget } from './TextWidgets';
 import type { LoomWidget } from './types';
 
-/** Types whose value the server computes: always shown read-only. */
-export const COMPUTED_TYPES = new Set([
-  'auto_number',
-  'formula',
-  'rollup',
-  'lookup',
-  'created_at',
-  'updated_at',
-  'created_by',
-  'updated_by',
-]);
-
 let widgets: Record<string, LoomWidget> | null = null;
 
 /** Built on first use: SubTableWidget imports this module back. */
@@ -75,7 +63,8 @@ function bySchema(schema: JsonSchema): LoomWidget {
 export function widgetFor(ui: FieldUi, schema: JsonSchema): LoomWidget {
   const map = widgetMap();
   const fieldType = ui['ui:options']?.field_type;
-  if (fieldType && COMPUTED_TYPES.has(fieldType)) return map.readonly;
+  // The server marks every type whose value it computes (formulas, rollups, audit fields...).
+  if (schema.readOnly === true) return map.readonly;
   const override = ui['ui:widget'];
   if (override && map[override]) return map[override];
   if (fieldType && map[fieldType]) return map[fieldType];
