@@ -17,6 +17,7 @@ from flask import Blueprint, request
 from ..errors import NotFound, PayloadTooLarge, Unauthorized
 from ..forms import public
 from ..forms.compile import render_form
+from ..forms.definitions import require_public, resolve_form
 from ..forms.options import relation_options
 from ..forms.submit import honeypot_filled, submit_form
 from ..records import service
@@ -72,7 +73,8 @@ def submit(form: str) -> Any:
 
 def _public_submit(form: str) -> Any:
     with caller_transaction() as tx, _closed_as_unauthorized():
-        render_form(tx, form, "en", "create", public=True)  # 401 unless the form is public
+        doc, _, spec = resolve_form(tx, form)
+        require_public(doc, spec)  # before the body is read or counted
     if (request.content_length or len(request.get_data(cache=True))) > public.MAX_BODY_BYTES:
         raise PayloadTooLarge(f"a public form submission is at most {public.MAX_BODY_BYTES // 1024} kB")
     body = json_body()

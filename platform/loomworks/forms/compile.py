@@ -18,14 +18,13 @@ from typing import Any
 
 from ..auth.authorize import permissions
 from ..core.context import Tx
-from ..errors import Unauthorized
 from ..fields.base import FieldSpec
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.walk import variables
 from ..records.access import definition_hidden
 from ..records.derived_rules import hide_derived
-from .definitions import field_items, public_problems, resolve_form
+from .definitions import field_items, require_public, resolve_form
 from .presentation import field_schema, field_ui
 from .text import localize
 
@@ -61,8 +60,7 @@ def render_form(tx: Tx, form_key: str, locale: str, action: str = "create", *, p
     it and nothing else (401 for any other form, as if it did not exist to them)."""
     doc, version, spec = resolve_form(tx, form_key)
     if public:
-        if not doc.get("public") or next(iter(public_problems(doc, spec)), None) is not None:
-            raise Unauthorized("sign in or send an API token")
+        require_public(doc, spec)
         hidden: frozenset[str] = frozenset()
         readonly = frozenset(k for k, f in spec.live_fields.items() if not _writable(f))
     else:

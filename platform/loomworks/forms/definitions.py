@@ -198,6 +198,13 @@ def _default_errors(item: dict[str, Any], spec: EntitySpec, path: str) -> Iterab
         yield from _logic_errors(item["default_logic"], spec, f"{path}.default_logic")
 
 
+def require_public(doc: dict[str, Any], spec: EntitySpec) -> None:
+    """401 unless the form is public and still safe to show strangers (checked on every use:
+    the entity may have changed since the form was saved)."""
+    if not doc.get("public") or next(iter(public_problems(doc, spec)), None) is not None:
+        raise Unauthorized("sign in or send an API token")
+
+
 def public_problems(doc: dict[str, Any], spec: EntitySpec) -> Iterable[ErrorDetail]:
     """An anonymous visitor may not browse records or users, nor upload files: a public form
     shows no field that would need either (not even inside a sub-table). Checked when the

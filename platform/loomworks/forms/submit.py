@@ -18,14 +18,14 @@ from typing import Any
 
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import BadRequest, ErrorDetail, LoomworksError, Unauthorized, ValidationFailed, field_error
+from ..errors import BadRequest, ErrorDetail, LoomworksError, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import LogicError, evaluate, truthy
 from ..records import service
 from ..records.prepare import prepare
 from .compile import caller_field_sets
-from .definitions import field_items, public_problems, resolve_form
+from .definitions import field_items, require_public, resolve_form
 from .text import in_locale, localize, message
 
 ENVELOPE = frozenset({"id", "_version", "values", "_hp"})
@@ -85,8 +85,7 @@ def honeypot_filled(body: Any) -> bool:
 
 
 def _check_public(doc: dict[str, Any], spec: EntitySpec, record_id: Any) -> None:
-    if not doc.get("public") or next(iter(public_problems(doc, spec)), None) is not None:
-        raise Unauthorized("sign in or send an API token")
+    require_public(doc, spec)
     if record_id is not None:
         raise ValidationFailed("a public form only creates records", [field_error("id", "is not accepted here")])
 
