@@ -2,7 +2,8 @@
 // title, a column count (1-4) and the fields they name that are on the form now; fields
 // no section names go to a last section. Pure, so it is tested without React.
 
-import type { FormLayout, LayoutSection, LayoutTab, LocalizedText } from './types';
+import { localized } from '../i18n/localized';
+import type { FormLayout, LayoutSection, LayoutTab } from './types';
 
 export interface NormalSection {
   key: string;
@@ -24,12 +25,6 @@ export interface NormalLayout {
   sections: NormalSection[];
   /** Fields no section names, shown last. */
   rest: string[];
-}
-
-export function localized(text: LocalizedText | null | undefined, language: string): string | null {
-  if (typeof text === 'string') return text || null;
-  if (!text) return null;
-  return text[language] ?? text.en ?? Object.values(text)[0] ?? null;
 }
 
 function columnsOf(value: unknown): number {

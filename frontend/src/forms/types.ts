@@ -2,10 +2,11 @@
 // and of the submission envelope. Only what the adapter reads is typed; the rest passes.
 
 import type { RulesLogic } from 'json-logic-js';
+import type { LocalizedText } from '../i18n/localized';
 
 export type LogicRule = RulesLogic | Record<string, unknown> | boolean | number | string | null;
 export type FormValues = Record<string, unknown>;
-export type LocalizedText = string | Record<string, string>;
+export type { LocalizedText };
 
 export interface JsonSchema {
   type?: string | string[];

@@ -7,11 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { fetchEntities, type EntitySummary } from '../../api/entities';
 import { LoadError, Loading } from '../../app/PageStates';
-
-function localized(text: Record<string, string> | undefined, language: string): string | undefined {
-  if (!text) return undefined;
-  return text[language] ?? text.en ?? Object.values(text)[0];
-}
+import { localized } from '../../i18n/localized';
 
 export function HomePage() {
   const { t, i18n } = useTranslation();
