@@ -1,4 +1,4 @@
-"""The ``loomworks`` command (names fixed by API.md): init, demo, run, user, token."""
+"""The ``loomworks`` command (names fixed by API.md): init, demo, run, worker, user, token."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def demo() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 def run(host: str, port: int, threads: int) -> None:
-    """Serve the API (waitress, a production WSGI server)."""
+    """Serve the API (waitress, a production WSGI server) with the embedded worker."""
     from waitress import serve
 
     from .app import create_app
@@ -75,7 +75,53 @@ def run(host: str, port: int, threads: int) -> None:
     runtime = _runtime()
     app = create_app(runtime=runtime)
     click.echo(f"Loomworks on http://{host}:{port}/  (API under /api, health at /api/health)")
+    click.echo(_start_background_work(runtime))
     serve(app, host=host, port=port, threads=threads, ident="loomworks")
+
+
+def _start_background_work(runtime: Runtime) -> str:
+    """With a broker, deliveries are queued for Celery workers; otherwise this process runs
+    the worker in a thread (unless LOOMWORKS_EMBEDDED_WORKER=0 leaves it to ``loomworks worker``)."""
+    if runtime.settings.broker_url:
+        from .automation.celery_app import make_celery, publisher
+
+        runtime.automation.publish = publisher(make_celery(runtime))
+        return "worker: Celery (run `loomworks worker` on each worker machine)"
+    if not runtime.settings.embedded_worker:
+        return "worker: none in this process (LOOMWORKS_EMBEDDED_WORKER=0; run `loomworks worker`)"
+    from .automation.worker import Worker
+
+    Worker(runtime, mode="embedded").start_thread()
+    return "worker: embedded (schedules, emails and webhooks run in this process)"
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="one pass (due schedules and deliveries), then exit")
+@click.option("--concurrency", default=4, show_default=True, type=int, help="Celery threads (with a broker)")
+def worker(once: bool, concurrency: int) -> None:
+    """Run schedules and deliver the outbox; with LOOMWORKS_BROKER_URL, as a Celery worker."""
+    import signal
+    import threading
+
+    from .automation.worker import Worker
+
+    runtime = _runtime()
+    if runtime.settings.broker_url and not once:
+        from .automation.celery_app import run_celery_worker
+
+        run_celery_worker(runtime, concurrency)
+        return
+    loop = Worker(runtime, mode="standalone")
+    if once:
+        click.echo(f"attempted {loop.run_once()} deliveries")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"worker {loop.id} running (Ctrl-C to stop)")
+    try:
+        loop.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @main.group()

@@ -21,6 +21,22 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY
     session_cookie_secure: bool = False
     frontend_dir: Path = FRONTEND_DIR
+    #: Outbound webhooks may reach these networks even though they are private or loopback.
+    webhook_allow: tuple[str, ...] = ()
+    webhook_timeout_s: float = 10.0
+    outbox_max_attempts: int = 8
+    #: First retry after this many seconds, doubling each time (capped at an hour).
+    outbox_backoff_s: float = 30.0
+    #: A claimed delivery not finished within this time is taken up again by another worker.
+    outbox_lease_s: float = 60.0
+    #: Seconds between worker polls (new outbox rows also wake the embedded worker at once).
+    worker_poll_s: float = 2.0
+    #: ``loomworks run`` starts a worker thread (unless a broker is configured).
+    embedded_worker: bool = True
+    #: Time zone of schedules and date-relative rules that do not name one.
+    timezone: str = "UTC"
+    #: Rule runs older than this many days are pruned by the worker.
+    run_retention_days: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -43,6 +59,15 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "session_cookie_secure": env.get("LOOMWORKS_SECURE_COOKIES", "") in ("1", "true", "yes"),
         # The built browser app (``npm run build``); a source checkout finds it beside the package.
         "frontend_dir": Path(env["LOOMWORKS_FRONTEND_DIR"]) if env.get("LOOMWORKS_FRONTEND_DIR") else FRONTEND_DIR,
+        "webhook_allow": tuple(p.strip() for p in env.get("LOOMWORKS_WEBHOOK_ALLOW", "").split(",") if p.strip()),
+        "webhook_timeout_s": float(env.get("LOOMWORKS_WEBHOOK_TIMEOUT_SECONDS", 10)),
+        "outbox_max_attempts": int(env.get("LOOMWORKS_OUTBOX_MAX_ATTEMPTS", 8)),
+        "outbox_backoff_s": float(env.get("LOOMWORKS_OUTBOX_BACKOFF_SECONDS", 30)),
+        "outbox_lease_s": float(env.get("LOOMWORKS_OUTBOX_LEASE_SECONDS", 60)),
+        "worker_poll_s": float(env.get("LOOMWORKS_WORKER_POLL_SECONDS", 2)),
+        "embedded_worker": env.get("LOOMWORKS_EMBEDDED_WORKER", "1") not in ("0", "false", "no"),
+        "timezone": env.get("LOOMWORKS_TIMEZONE", "UTC"),
+        "run_retention_days": int(env.get("LOOMWORKS_RUN_RETENTION_DAYS", 30)),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -7,19 +7,24 @@ own Runtime exactly as the web app does.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
+from .automation.dispatch import Automation
 from .config import Settings
 from .core.context import Actor, Tx
 from .core.db import make_engine, unit_of_work, write_connection
 from .core.schema import create_system_tables
 from .fields.entity import EntitySpec
 from .meta.store import EntityCache, generation_changed_here
+from .records.events import RecordListener
 from .records.schema import ValidatorCache
 from .storage.tables import EntityTables, TableCache
+
+log = logging.getLogger(__name__)
 
 
 class Runtime:
@@ -29,6 +34,9 @@ class Runtime:
         self.entities = EntityCache()
         self.tables = TableCache()
         self.validators = ValidatorCache()
+        self.automation = Automation()
+        #: Told of every record write inside its transaction (the automation engine).
+        self.listeners: list[RecordListener] = [self.automation]
 
     def create_schema(self) -> None:
         with write_connection(self.engine) as conn, conn.begin():
@@ -41,22 +49,40 @@ class Runtime:
 
         ``connection`` lets a caller that already holds one (the API's per-request
         connection) run the work on it; otherwise a connection is checked out and returned.
+        After a commit the transaction's ``after_commit`` hooks run; after a rollback its
+        ``after_rollback`` hooks run, each in a fresh transaction of its own on the connection.
         """
         conn = connection or (write_connection(self.engine) if write else self.engine.connect())
+        tx = Tx(conn=conn, actor=actor, runtime=self)
         try:
-            with unit_of_work(conn):
-                tx = Tx(conn=conn, actor=actor, runtime=self)
-                try:
-                    yield tx
-                except BaseException:
-                    # Only a rolled-back definition change can have left anything stale; a
-                    # refused record write (422, 404...) must not cost the next request a reload.
-                    if generation_changed_here(conn):
-                        self.entities.invalidate()
-                    raise
+            try:
+                with unit_of_work(conn):
+                    try:
+                        yield tx
+                    except BaseException:
+                        # Only a rolled-back definition change can have left anything stale; a
+                        # refused record write (422, 404...) must not cost the next request a reload.
+                        if generation_changed_here(conn):
+                            self.entities.invalidate()
+                        raise
+            except BaseException:
+                self._after_rollback(tx)
+                raise
+            for hook in tx.after_commit:
+                hook()
         finally:
             if connection is None:
                 conn.close()
+
+    @staticmethod
+    def _after_rollback(tx: Tx) -> None:
+        """Best effort: the caller's own error is what propagates, never a hook's."""
+        for hook in tx.after_rollback:
+            try:
+                with unit_of_work(tx.conn):
+                    hook(tx.conn)
+            except Exception:
+                log.exception("an after-rollback hook failed")
 
     def tables_for(self, spec: EntitySpec) -> EntityTables:
         return self.tables.get(spec)

@@ -50,7 +50,7 @@ def aggregate(entity: str) -> Any:
 @bp.get("/<entity>/<record_id>")
 def get(entity: str, record_id: str) -> Any:
     with transaction() as tx:
-        return service.get_record(tx, entity, _id(entity, record_id), include_deleted=bool_param("deleted"))
+        return service.get_record(tx, entity, record_id_param(entity, record_id), include_deleted=bool_param("deleted"))
 
 
 @bp.patch("/<entity>/<record_id>")
@@ -58,29 +58,29 @@ def patch(entity: str, record_id: str) -> Any:
     body = json_body()
     version = _expected_version(body)
     with transaction() as tx:
-        return service.update_record(tx, entity, _id(entity, record_id), body, expected_version=version)
+        return service.update_record(tx, entity, record_id_param(entity, record_id), body, expected_version=version)
 
 
 @bp.delete("/<entity>/<record_id>")
 def delete(entity: str, record_id: str) -> Any:
     with transaction() as tx:
-        service.delete_record(tx, entity, _id(entity, record_id))
+        service.delete_record(tx, entity, record_id_param(entity, record_id))
     return "", 204
 
 
 @bp.post("/<entity>/<record_id>/restore")
 def restore(entity: str, record_id: str) -> Any:
     with transaction() as tx:
-        return service.restore_record(tx, entity, _id(entity, record_id))
+        return service.restore_record(tx, entity, record_id_param(entity, record_id))
 
 
 @bp.get("/<entity>/<record_id>/history")
 def history(entity: str, record_id: str) -> Any:
     with transaction() as tx:
-        return {"items": service.record_history(tx, entity, _id(entity, record_id))}
+        return {"items": service.record_history(tx, entity, record_id_param(entity, record_id))}
 
 
-def _id(entity: str, raw: str) -> int:
+def record_id_param(entity: str, raw: str) -> int:
     """Ids are opaque to clients; anything that is not one of ours is simply not found."""
     if not raw.isdigit() or not raw.isascii() or len(raw) > MAX_ID_DIGITS or raw.startswith("0"):
         raise NotFound(f"{entity} {raw[:40]!r} does not exist", data={"entity": entity})

@@ -28,8 +28,9 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_SESSION_KEY = "csrf"
 #: Paths reachable without signing in.
 PUBLIC_PATHS = frozenset({"/api/auth/login", "/api/health"})
-#: Paths an anonymous caller may reach; the view itself decides (only public forms answer).
-OPEN_TO_ANONYMOUS = re.compile(r"/api/forms/[a-z][a-z0-9_]{0,62}(/submit)?")
+#: Paths an anonymous caller may reach; the view itself decides (only public forms answer, and
+#: inbound webhooks that bring their rule's secret).
+OPEN_TO_ANONYMOUS = re.compile(r"/api/forms/[a-z][a-z0-9_]{0,62}(/submit)?|/api/hooks/[a-z][a-z0-9_]{0,62}")
 
 
 class SignedInUser(UserMixin):  # type: ignore[misc]

@@ -7,6 +7,8 @@ code runs from HTTP, the CLI, imports, rules and tests.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,9 @@ class Actor:
     roles: tuple[str, ...] = ()
     locale: str = "en"
     link: dict[str, Any] | None = None
+    #: An automation acting on its own authority (a rule's system user): no user row, and
+    #: exactly the grants the rule states, which ``auth.authorize`` finds in the transaction memo.
+    automated: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -56,6 +61,46 @@ class Tx:
     conn: Connection
     actor: Actor
     runtime: Any  # loomworks.runtime.Runtime (kept loose to avoid an import cycle)
-    after_commit: list[Any] = field(default_factory=list)
-    #: Per-transaction memo (e.g. the actor's effective permissions), computed on first use.
+    #: Callables run once the transaction has committed (waking a worker for new outbox rows).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    #: Callables run after a rollback, each given the connection (free again) to record what
+    #: must outlive the failed work, such as the log of a rule run that made the write fail.
+    after_rollback: list[Callable[[Connection], None]] = field(default_factory=list)
+    #: Per-actor memo (e.g. the actor's effective permissions), computed on first use.
     memo: dict[Any, Any] = field(default_factory=dict)
+    #: State of the whole transaction, shared by every actor acting in it (the rule chain).
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Work that may fail on its own (one row of a bulk change, one scheduled run): on an
+        error its changes are undone, the ``after_rollback`` hooks it registered run at once
+        in this still-open transaction, and the error propagates for the caller to report."""
+        mark = len(self.after_rollback)
+        nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            hooks = self.after_rollback[mark:]
+            del self.after_rollback[mark:]
+            for hook in hooks:
+                hook(self.conn)
+            raise
+        nested.commit()
+
+    def acting_as(self, actor: Actor, memo: dict[Any, Any] | None = None) -> Tx:
+        """The same transaction with another actor: a rule acting as its run-as user.
+
+        The memo (permissions, compiled access) is the actor's own; hooks and shared state
+        stay the transaction's, so whatever the new actor does commits or rolls back with it.
+        """
+        return Tx(
+            conn=self.conn,
+            actor=actor,
+            runtime=self.runtime,
+            after_commit=self.after_commit,
+            after_rollback=self.after_rollback,
+            memo=dict(memo or {}),
+            shared=self.shared,
+        )

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 WRITE_OPTION = "loomworks_write"
@@ -59,6 +60,13 @@ def unit_of_work(conn: Connection) -> Iterator[Connection]:
             transaction.rollback()
         raise
     transaction.commit()
+
+
+def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str], changes: dict[str, Any]) -> Any:
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE SET changes``, spelled for the connection's
+    database (both speak it): one atomic statement where a read-then-write would race."""
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    return dialect_insert(table).values(**values).on_conflict_do_update(index_elements=keys, set_=changes)
 
 
 def write_connection(engine: Engine) -> Connection:

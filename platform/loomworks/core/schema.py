@@ -15,6 +15,7 @@ SYSTEM_METADATA = MetaData()
 def create_system_tables(conn: Connection) -> None:
     # Importing the modules registers their tables on SYSTEM_METADATA.
     from ..auth import models as _auth  # noqa: F401
+    from ..automation import models as _automation  # noqa: F401
     from ..meta import models as _meta  # noqa: F401
     from ..records import models as _records  # noqa: F401
 

@@ -18,15 +18,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..auth import audit
-from ..auth.authorize import permissions
 from ..core.context import Tx
-from ..core.jsondiff import diff
 from ..errors import (
-    BadRequest,
-    Conflict,
     ErrorDetail,
-    Forbidden,
     NotFound,
     Unauthorized,
     ValidationFailed,
@@ -36,7 +30,7 @@ from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import OPERATORS
 from ..logic.walk import operators, variables
-from ..meta import store
+from ..meta import documents, store
 from ..meta.validation import meta_validator, schema_errors
 
 KIND = "form"
@@ -50,15 +44,14 @@ ANONYMOUS_UNSAFE_TYPES = frozenset({"relation", "user", "attachment"})
 
 def list_forms(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]:
     """Defined forms only; the default form of an entity is implicit (``GET`` it by key)."""
-    _require(tx)
-    return [_describe(d) for d in store.list_definitions(tx.conn, KIND, include_deleted)]
+    return [_marked(d) for d in documents.list_documents(tx, FORMS, include_deleted)]
 
 
 def get_form(tx: Tx, key: str) -> dict[str, Any]:
-    _require(tx)
+    documents.require_builder(tx, FORMS)
     stored = store.get_definition(tx.conn, KIND, key)
     if stored is not None and not stored.deleted:
-        return _describe(stored)
+        return _marked(documents.describe(stored))
     spec = tx.runtime.entities.specs(tx.conn).get(key)
     if spec is None or tx.runtime.entities.is_deleted(key):
         raise NotFound(f"form {key!r} does not exist", data={"form": key})
@@ -66,43 +59,17 @@ def get_form(tx: Tx, key: str) -> dict[str, Any]:
 
 
 def create_form(tx: Tx, doc: Any, address: str | None = None) -> dict[str, Any]:
-    _require(tx)
-    if not isinstance(doc, dict):
-        raise BadRequest("a form definition must be a JSON object")
-    key = doc.get("key")
-    if isinstance(key, str):
-        existing = store.get_definition(tx.conn, KIND, key)
-        if existing is not None and not existing.deleted:
-            raise Conflict(f"form {key!r} already exists", [field_error("key", "already exists")])
-    return _save(tx, doc, address)
+    return _marked(documents.create_document(tx, FORMS, doc, address))
 
 
 def replace_form(tx: Tx, key: str, doc: Any, address: str | None = None) -> dict[str, Any]:
     """PUT: the body becomes the whole definition; ``version`` (if sent) must be current."""
-    _require(tx)
-    if not isinstance(doc, dict):
-        raise BadRequest("a form definition must be a JSON object")
-    current = _stored(tx, key)
-    if "key" in doc and doc["key"] != key:
-        raise ValidationFailed("a form's key never changes", [field_error("key", "is immutable")])
-    version = doc.get("version")
-    if version is not None and version != current.version:
-        raise Conflict(
-            f"form {key!r} changed meanwhile (version {current.version}, not {version}); reload it",
-            [field_error("version", "is stale")],
-        )
-    return _save(tx, {**doc, "key": key}, address)
+    return _marked(documents.replace_document(tx, FORMS, key, doc, address))
 
 
 def delete_form(tx: Tx, key: str, address: str | None = None) -> dict[str, Any]:
     """Soft delete: an entity's key falls back to its default form again."""
-    _require(tx)
-    current = _stored(tx, key)
-    stored = store.save_definition(
-        tx.conn, KIND, key, current.effective, author_id=tx.actor.id, action="delete", deleted=True
-    )
-    audit.record(tx.conn, tx.actor, "form.delete", f"form:{key}", {"version": stored.version}, address)
-    return _describe(stored)
+    return _marked(documents.delete_document(tx, FORMS, key, address))
 
 
 def resolve_form(tx: Tx, key: str) -> tuple[dict[str, Any], int, EntitySpec]:
@@ -265,50 +232,17 @@ def _logic_errors(rule: Any, spec: EntitySpec, path: str) -> Iterable[ErrorDetai
 # --- storage ---------------------------------------------------------------------------------
 
 
-def _save(tx: Tx, doc: dict[str, Any], address: str | None) -> dict[str, Any]:
-    doc = {k: v for k, v in doc.items() if k not in ("kind", "version")}
+def _validated(tx: Tx, doc: dict[str, Any]) -> dict[str, Any]:
     validate_form(doc, tx.runtime.entities.specs(tx.conn))
-    key = doc["key"]
-    current = store.get_definition(tx.conn, KIND, key)
-    live = current is not None and not current.deleted
-    before = current.effective if current is not None and live else {}
-    stored = store.save_definition(
-        tx.conn,
-        KIND,
-        key,
-        doc,
-        author_id=tx.actor.id,
-        action="update" if live else "create",
-        deleted=False if current is not None and current.deleted else None,
-    )
-    data = {"version": stored.version, "changes": diff(before, stored.effective)}
-    audit.record(tx.conn, tx.actor, "form.update" if live else "form.create", f"form:{key}", data, address)
-    return _describe(stored)
+    return doc
 
 
-def _require(tx: Tx) -> None:
-    if tx.actor.id is None and not tx.actor.is_admin:
-        raise Unauthorized("sign in first")
-    if not permissions(tx).changes_definitions:
-        raise Forbidden("only admins and builders may read or change form definitions")
+FORMS = documents.DocumentKind(KIND, _validated)
 
 
-def _stored(tx: Tx, key: str) -> store.StoredDefinition:
-    stored = store.get_definition(tx.conn, KIND, key)
-    if stored is None or stored.deleted:
-        raise NotFound(f"form {key!r} does not exist", data={"form": key})
-    return stored
-
-
-def _describe(stored: store.StoredDefinition) -> dict[str, Any]:
-    return {
-        "kind": KIND,
-        **stored.effective,
-        "default": False,
-        "version": stored.version,
-        "deleted": stored.deleted,
-        "updated_at": stored.updated_at.isoformat() if stored.updated_at else None,
-    }
+def _marked(described: dict[str, Any]) -> dict[str, Any]:
+    """A defined form, told apart from an entity's generated default form."""
+    return {**described, "default": False}
 
 
 def is_writable_type(type_key: str) -> bool:

@@ -227,6 +227,13 @@ class EntityCache:
             conn.info[_CHECKED_IN] = transaction
         return self._specs
 
+    def generation(self, conn: Connection) -> int:
+        """The definition generation this transaction sees (checked once per transaction).
+
+        Other per-generation caches (rules) key on it instead of reading it again."""
+        self.specs(conn)
+        return self._generation
+
     def get(self, conn: Connection, key: str, include_deleted: bool = False) -> EntitySpec:
         spec = self.specs(conn).get(key)
         if spec is None or (key in self._deleted and not include_deleted):

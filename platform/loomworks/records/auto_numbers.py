@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.db import upsert
 from ..fields.base import FieldSpec
 from ..fields.computed import AUTO_NUMBER_TOKEN
 from ..fields.entity import EntitySpec
@@ -88,11 +88,13 @@ def _render(pattern: str, when: datetime, counter: int) -> str:
 
 def _take(conn: Connection, entity: str, field: str, period: str, count: int) -> int:
     """Atomically take ``count`` counter values and return the last (an upsert that locks the row)."""
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        dialect_insert(sequences)
-        .values(entity=entity, field=field, period=period, value=count)
-        .on_conflict_do_update(index_elements=["entity", "field", "period"], set_={"value": sequences.c.value + count})
-        .returning(sequences.c.value)
-    )
+    values = {"entity": entity, "field": field, "period": period, "value": count}
+    keys = ["entity", "field", "period"]
+    statement = upsert(conn, sequences, values, keys, {"value": sequences.c.value + count}).returning(sequences.c.value)
     return int(conn.execute(statement).scalar_one())
+
+
+def next_counter(conn: Connection, owner: str, name: str) -> int:
+    """1, 2, 3, ... per (owner, name), atomically: the auto-number sequence mechanism, lent to
+    other counters (a rule's round-robin turn), so concurrent writers never share a value."""
+    return _take(conn, owner[:63], name[:63], "", 1)

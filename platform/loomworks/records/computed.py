@@ -22,6 +22,7 @@ from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import LogicError, evaluate, truthy
 from .auto_numbers import number_existing
+from .events import RecordEvent, changed_keys, emit, listening
 
 
 def apply_defaults(spec: EntitySpec, body: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +111,7 @@ def refresh_rollups(tx: Tx, child: EntitySpec, parent_ids_by_via: dict[str, set[
             continue
         child_table = tx.runtime.tables_for(child).main
         parent_table = tx.runtime.tables_for(parent_spec).main
+        before = _current_records(tx, parent_spec, parent_ids) if listening(tx, parent_spec.key) else None
         values = _aggregate(
             tx.conn,
             child_table,
@@ -125,6 +127,28 @@ def refresh_rollups(tx: Tx, child: EntitySpec, parent_ids_by_via: dict[str, set[
                 .values({fspec.key: values.get(parent_id, _empty(fspec))})
             )
         refresh_formulas(tx, parent_spec, parent_ids)
+        if before is not None:
+            _announce_refreshed(tx, parent_spec, before)
+
+
+def _current_records(tx: Tx, spec: EntitySpec, ids: set[Any]) -> dict[Any, dict[str, Any]]:
+    from .serialize import row_to_record  # local: serialize imports computed's siblings
+
+    table = tx.runtime.tables_for(spec).main
+    rows = tx.conn.execute(select(table).where(table.c.id.in_(ids), table.c.deleted_at.is_(None))).mappings()
+    return {row["id"]: row_to_record(spec, row, spec.live_fields.values()) for row in rows}
+
+
+def _announce_refreshed(tx: Tx, spec: EntitySpec, before: dict[Any, dict[str, Any]]) -> None:
+    """A rollup (and the formulas over it) moving is a change rules may react to ("progress
+    reaches 80%"), though no one edited the record: announced with cause ``rollup``."""
+    after = _current_records(tx, spec, set(before))
+    keys = list(spec.live_fields)
+    for record_id, old in before.items():
+        new = after.get(record_id)
+        changed = changed_keys(old, new, keys) if new is not None else frozenset()
+        if changed and new is not None:
+            emit(tx, RecordEvent(spec.key, "updated", record_id, new, old, changed, tx.actor, "rollup"))
 
 
 def empty_rollups(spec: EntitySpec) -> dict[str, float | None]:
@@ -244,3 +268,17 @@ def _backfill_rollups(tx: Tx, spec: EntitySpec, fields: list[FieldSpec], ids: se
         values = _aggregate(tx.conn, child, via, fspec, child.c.deleted_at.is_(None), ids)
         for rid in ids:
             tx.conn.execute(update(main).where(main.c.id == rid).values({fspec.key: values.get(rid, _empty(fspec))}))
+
+
+def recompute(tx: Tx, spec: EntitySpec, ids: set[Any], fields: list[FieldSpec]) -> None:
+    """Recompute ``fields`` (rollups and formulas) of records ``ids`` from their inputs, for a
+    rule's ``recompute`` action; the changes are announced like a rollup refresh."""
+    if not ids:
+        return
+    before = _current_records(tx, spec, ids) if listening(tx, spec.key) else None
+    rollups = [f for f in fields if f.type == "rollup"]
+    if rollups:
+        _backfill_rollups(tx, spec, rollups, ids)
+    refresh_formulas(tx, spec, ids)
+    if before is not None:
+        _announce_refreshed(tx, spec, before)

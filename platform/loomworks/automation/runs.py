@@ -1,0 +1,139 @@
+"""The run log: every rule whose trigger matched, with what it saw and what each action did.
+
+Runs are written in one multi-row insert when the event that caused them has been handled
+(a write with three matching rules costs one statement, not three). Admins and builders
+read them (``GET /api/automation/runs``) and may replay one: the rule runs again, now, on
+the record as it is, with the ``$old`` it saw the first time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from ..auth.authorize import permissions
+from ..core.context import Tx
+from ..core.sqltypes import utcnow
+from ..errors import BadRequest, Conflict, Forbidden, NotFound, field_error
+from .models import runs
+from .triggers import TriggerInput
+
+STATUSES = ("success", "failed", "skipped", "stopped", "rolled_back")
+#: Inputs larger than this are logged by id only (a rich-text record is not worth a megabyte of log).
+MAX_INPUT_BYTES = 64_000
+MAX_PAGE = 200
+
+
+def record_inputs(trigger: TriggerInput) -> dict[str, Any]:
+    inputs: dict[str, Any] = {
+        "record": trigger.record,
+        "old": trigger.old,
+        "payload": trigger.payload,
+        "user": {"id": trigger.user.id, "name": trigger.user.name} if trigger.user is not None else None,
+        **({"extra": trigger.extra} if trigger.extra else {}),
+    }
+    if len(json.dumps(inputs, default=str)) > MAX_INPUT_BYTES:
+        return {"record": {"id": trigger.record_id}, "truncated": True, "user": inputs["user"]}
+    return inputs
+
+
+def write_runs(conn: Connection, entries: list[dict[str, Any]]) -> None:
+    if entries:
+        conn.execute(insert(runs), [_storable(entry) for entry in entries])
+
+
+def _storable(entry: dict[str, Any]) -> dict[str, Any]:
+    """Action results hold whatever the actions returned; the log keeps them as JSON."""
+    row = dict(entry)
+    row["inputs"] = json.loads(json.dumps(entry["inputs"], default=str))
+    row["actions"] = json.loads(json.dumps(entry["actions"], default=str))
+    row["status"] = "failed" if entry["status"] == "running" else entry["status"]
+    return row
+
+
+def list_runs(
+    tx: Tx,
+    *,
+    rule: str | None = None,
+    status: str | None = None,
+    entity: str | None = None,
+    record_id: int | None = None,
+    limit: int = 50,
+    before: int | None = None,
+) -> dict[str, Any]:
+    """Newest first; ``before`` (a run id) pages further back."""
+    _require(tx)
+    if status is not None and status not in STATUSES:
+        raise BadRequest(f"status must be one of {', '.join(STATUSES)}", [field_error("status", "unknown status")])
+    if not 1 <= limit <= MAX_PAGE:
+        raise BadRequest(f"limit must be between 1 and {MAX_PAGE}", [field_error("limit", "out of range")])
+    query = select(runs).order_by(runs.c.id.desc()).limit(limit)
+    for column, value in ((runs.c.rule, rule), (runs.c.status, status), (runs.c.entity, entity)):
+        if value is not None:
+            query = query.where(column == value)
+    if record_id is not None:
+        query = query.where(runs.c.record_id == record_id)
+    if before is not None:
+        query = query.where(runs.c.id < before)
+    items = [describe(dict(row)) for row in tx.conn.execute(query).mappings()]
+    return {"items": items, "next_before": items[-1]["id"] if len(items) == limit else None}
+
+
+def get_run(tx: Tx, run_id: int) -> dict[str, Any]:
+    _require(tx)
+    return describe(_row(tx, run_id))
+
+
+def replay_run(tx: Tx, run_id: int) -> dict[str, Any]:
+    """Run the rule again for the same trigger (the record as it is now)."""
+    from .replay import replay
+
+    _require(tx)
+    row = _row(tx, run_id)
+    if row["status"] in ("skipped",) and row["condition"] is False:
+        raise Conflict("the rule's condition was false: there is nothing to replay")
+    return replay(tx, row)
+
+
+def prune_runs(conn: Connection, days: int) -> int:
+    """Drop runs older than ``days`` (the worker keeps the log from growing without end)."""
+    result = conn.execute(delete(runs).where(runs.c.started_at < utcnow() - timedelta(days=days)))
+    return int(result.rowcount or 0)
+
+
+def describe(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "uid": row["uid"],
+        "rule": row["rule"],
+        "rule_version": row["rule_version"],
+        "trigger": row["trigger"],
+        "entity": row["entity"],
+        "record_id": row["record_id"],
+        "status": row["status"],
+        "condition": row["condition"],
+        "inputs": row["inputs"],
+        "actions": row["actions"],
+        "error": row["error"],
+        "depth": row["depth"],
+        "actor_id": row["actor_id"],
+        "run_as": row["run_as"],
+        "replay_of": row["replay_of"],
+        "started_at": row["started_at"].isoformat() if hasattr(row["started_at"], "isoformat") else row["started_at"],
+        "duration_ms": row["duration_ms"],
+    }
+
+
+def _row(tx: Tx, run_id: int) -> dict[str, Any]:
+    row = tx.conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"run {run_id} does not exist")
+    return dict(row)
+
+
+def _require(tx: Tx) -> None:
+    if not permissions(tx).changes_definitions:
+        raise Forbidden("only admins and builders may read the automation log")
