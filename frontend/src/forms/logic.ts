@@ -5,6 +5,7 @@
 
 import jsonLogic from 'json-logic-js';
 import type { RulesLogic } from 'json-logic-js';
+import { dateAdd } from './dates';
 import type { LogicRule } from './types';
 
 class NotANumber extends Error {}
@@ -35,6 +36,7 @@ function install(): void {
   jsonLogic.add_operation('<=', ordering((a, b) => a <= b));
   jsonLogic.add_operation('>', (a: unknown, b: unknown) => ordering((x, y) => x > y)(a, b));
   jsonLogic.add_operation('>=', (a: unknown, b: unknown) => ordering((x, y) => x >= y)(a, b));
+  jsonLogic.add_operation('date_add', dateAdd);
 }
 
 /** The value of `rule` over `data`; throws when the rule cannot be evaluated. */

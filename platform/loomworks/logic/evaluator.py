@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from loomworks.core.registry import DuplicateRegistration
-from loomworks.logic import control, operators
+from loomworks.logic import control, dates, operators
 from loomworks.logic.errors import (
     INVALID_RULE,
     NOT_A_NUMBER,
@@ -57,7 +57,7 @@ def _table(groups: Iterable[Iterable[Operator]]) -> Mapping[str, Operator]:
 
 
 #: Every supported operator by name (read-only); ``name in OPERATORS`` tells if it exists.
-OPERATORS: Final[Mapping[str, Operator]] = _table([operators.BUILTINS, control.BUILTINS])
+OPERATORS: Final[Mapping[str, Operator]] = _table([operators.BUILTINS, control.BUILTINS, dates.BUILTINS])
 
 
 def evaluate(rule: Any, data: Any = None) -> Any:
