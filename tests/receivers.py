@@ -14,8 +14,8 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -88,13 +88,13 @@ class MailReceiver:
     def __init__(self) -> None:
         from aiosmtpd.controller import Controller
 
-        self.messages: list[Message] = []
+        self.messages: list[EmailMessage] = []
         self.port = _free_port()
         receiver = self
 
         class Handler:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-                receiver.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+                receiver.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))  # type: ignore[arg-type]
                 return "250 OK"
 
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
@@ -105,7 +105,7 @@ class MailReceiver:
     def stop(self) -> None:
         self._controller.stop()
 
-    def to(self, address: str) -> list[Message]:
+    def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
 
 

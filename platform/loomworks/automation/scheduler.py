@@ -78,6 +78,8 @@ def _advance(tx: Tx, rule: Rule, now: datetime) -> int:
     if row is None or row.signature != signature(rule):
         _start(tx, rule, now, next_cron(rule.trigger, tx.runtime.settings.timezone, now) if cron else None)
         return 0
+    if not _due(rule, row, now):  # another worker fired it between our look and this transaction
+        return 0
     if cron:
         return _fire_cron(tx, rule, row, now)
     return _fire_window(tx, rule, row, now)
