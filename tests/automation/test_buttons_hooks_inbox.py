@@ -12,7 +12,9 @@ CONVERT: dict[str, Any] = {
     "label": label("Qualify", "确认商机"),
     "trigger": {"type": "manual", "entity": "deal", "roles": ["sales_rep"]},
     "condition": {"==": [{"var": "stage"}, "new"]},
-    "actions": [{"type": "set_fields", "values": {"stage": "qualified", "note": {"cat": ["by ", {"var": "$user.name"}]}}}],
+    "actions": [
+        {"type": "set_fields", "values": {"stage": "qualified", "note": {"cat": ["by ", {"var": "$user.name"}]}}}
+    ],
 }
 
 
@@ -54,7 +56,12 @@ def test_inbound_webhooks_run_their_rule_with_the_secret_only(world: World) -> N
         "trigger": {"type": "webhook"},
         "condition": {"!!": [{"var": "$payload.name"}]},
         "actions": [
-            {"type": "create_record", "name": "company", "entity": "company", "values": {"name": {"var": "$payload.company"}}},
+            {
+                "type": "create_record",
+                "name": "company",
+                "entity": "company",
+                "values": {"name": {"var": "$payload.company"}},
+            },
             {
                 "type": "create_record",
                 "entity": "deal",

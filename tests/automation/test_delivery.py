@@ -52,7 +52,9 @@ def test_webhooks_are_delivered_signed_with_their_idempotency_key(
     assert deal["id"]
 
 
-def test_private_addresses_are_refused_unless_allowed(world: World, runtime: Runtime, receiver: WebhookReceiver) -> None:
+def test_private_addresses_are_refused_unless_allowed(
+    world: World, runtime: Runtime, receiver: WebhookReceiver
+) -> None:
     worker = Worker(runtime)
     world.rule(hook_rule(f"{receiver.url}/in"))
     world.create("deal", {"name": "To loopback"})
@@ -98,7 +100,9 @@ def test_failures_are_retried_with_backoff_then_dead(
     assert len(receiver.received) == 4 and len(receiver.processed) == 1
 
 
-def test_a_rejected_request_is_not_retried(world: World, outside: Runtime, receiver: WebhookReceiver, worker: Worker) -> None:
+def test_a_rejected_request_is_not_retried(
+    world: World, outside: Runtime, receiver: WebhookReceiver, worker: Worker
+) -> None:
     receiver.script = [400]
     world.rule(hook_rule(f"{receiver.url}/in"))
     world.create("deal", {"name": "Bad body"})
@@ -177,7 +181,9 @@ def test_without_a_mail_server_emails_wait(world: World, runtime: Runtime) -> No
         {
             "key": "mail",
             "trigger": {"type": "record_created", "entity": "deal"},
-            "actions": [{"type": "notify", "to": {"emails": ["x@example.com"]}, "channels": ["email"], "title": label("Hi")}],
+            "actions": [
+                {"type": "notify", "to": {"emails": ["x@example.com"]}, "channels": ["email"], "title": label("Hi")}
+            ],
         }
     )
     world.create("deal", {"name": "D"})

@@ -53,7 +53,9 @@ def test_a_schedule_over_an_entity_runs_once_per_matching_record(world: World) -
     scheduler.tick(world.runtime, at(hours=2))
     assert sorted(r["inputs"]["record"]["name"] for r in world.runs(rule="digest")) == ["Alpha", "Beta"]
     with world.runtime.engine.connect() as conn:
-        titles = sorted(row[0] for row in conn.exec_driver_sql(f"SELECT title FROM lw_notifications WHERE user_id = {pm['id']}"))
+        titles = sorted(
+            row[0] for row in conn.exec_driver_sql(f"SELECT title FROM lw_notifications WHERE user_id = {pm['id']}")
+        )
     assert titles == ["Digest Alpha", "Digest Beta"]
 
 
@@ -100,7 +102,9 @@ def reminder_rule(**trigger: Any) -> dict[str, Any]:
             **trigger,
         },
         "condition": {"!=": [{"var": "status"}, "done"]},
-        "actions": [{"type": "notify", "to": {"fields": ["assignee"]}, "title": label("{{ name }} is due {{ due_date }}")}],
+        "actions": [
+            {"type": "notify", "to": {"fields": ["assignee"]}, "title": label("{{ name }} is due {{ due_date }}")}
+        ],
     }
 
 
@@ -135,7 +139,9 @@ def test_date_relative_rules_fire_once_per_record_and_catch_up_after_downtime(wo
     assert tasks["Past"]["id"] not in {r["record_id"] for r in runs}
     assert world.api.get("/api/notifications")[1]["items"] == []  # the admin is not the assignee
     with runtime.engine.connect() as conn:
-        got = sorted(r[0] for r in conn.exec_driver_sql(f"SELECT title FROM lw_notifications WHERE user_id = {assignee['id']}"))
+        got = sorted(
+            r[0] for r in conn.exec_driver_sql(f"SELECT title FROM lw_notifications WHERE user_id = {assignee['id']}")
+        )
     assert got == ["Build is due 2030-01-12", "Ship is due 2030-01-20", "Spec is due 2030-01-10"]
 
 

@@ -69,7 +69,16 @@ def run_celery_worker(runtime: Any, concurrency: int) -> None:
     _thread, stop = app.loomworks_worker.start_thread()
     try:
         app.worker_main(
-            argv=["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads", "-Q", queue_name()]
+            argv=[
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                "--pool=threads",
+                "--without-mingle",  # workers coordinate through the database, not through each other
+                "--without-gossip",
+                "-Q",
+                queue_name(),
+            ]
         )
     finally:
         stop.set()
