@@ -94,7 +94,9 @@ class MailReceiver:
 
         class Handler:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-                receiver.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))  # type: ignore[arg-type]
+                receiver.messages.append(
+                    message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+                )  # type: ignore[arg-type]
                 return "250 OK"
 
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint
 from sqlalchemy import func, select, text
@@ -12,7 +11,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..automation.models import workers
 from ..core.sqltypes import utcnow
-
 from .context import runtime
 
 bp = Blueprint("health", __name__, url_prefix="/api")

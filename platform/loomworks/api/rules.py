@@ -15,8 +15,7 @@ bp = Blueprint("rules", __name__, url_prefix="/api/meta")
 @bp.get("/rule-types")
 def rule_types() -> Any:
     with transaction() as tx:
-        definitions.documents.require_builder(tx, definitions.RULES)
-    return definitions.rule_types()
+        return definitions.rule_types(tx)
 
 
 @bp.get("/rules")

@@ -45,7 +45,7 @@ def make_celery(runtime: Any) -> Celery:
     def deliver(outbox_id: int) -> str | None:
         return worker.deliver(outbox_id)
 
-    app.loomworks_worker = worker  # type: ignore[attr-defined]
+    app.loomworks_worker = worker
     return app
 
 

@@ -113,8 +113,9 @@ def _new_secret(tx: Tx, key: str) -> str:
     return secret
 
 
-def rule_types() -> dict[str, Any]:
+def rule_types(tx: Tx) -> dict[str, Any]:
     """Every trigger and action type with the JSON Schema of its configuration (for builders)."""
+    documents.require_builder(tx, RULES)
     return {
         "triggers": [{"type": key, "schema": TRIGGERS.get(key).schema().schema} for key in TRIGGERS],
         "actions": [

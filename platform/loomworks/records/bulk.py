@@ -33,7 +33,12 @@ def bulk_change(tx: Tx, entity: str, body: Any) -> dict[str, Any]:
                     restore_record(tx, entity, record_id)
         except LoomworksError as exc:
             errors.append(
-                {"id": record_id, "code": exc.code, "message": exc.message, "details": [d.to_json() for d in exc.details]}
+                {
+                    "id": record_id,
+                    "code": exc.code,
+                    "message": exc.message,
+                    "details": [d.to_json() for d in exc.details],
+                }
             )
         else:
             done.append(record_id)
@@ -50,8 +55,7 @@ def _parse(body: Any) -> tuple[str, list[int], dict[str, Any]]:
     if action not in ACTIONS:
         raise BadRequest(f"action must be one of {', '.join(ACTIONS)}", [field_error("action", "unknown action")])
     ids = body.get("ids")
-    valid = isinstance(ids, list) and 0 < len(ids) <= MAX_BULK
-    if not valid or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_RECORD_ID for i in ids):
+    if not isinstance(ids, list) or not 0 < len(ids) <= MAX_BULK or not all(_is_id(i) for i in ids):
         raise BadRequest(f"ids must be a list of 1 to {MAX_BULK} record ids", [field_error("ids", "invalid")])
     values = body.get("values")
     if action == "update" and (not isinstance(values, dict) or not values):
@@ -59,3 +63,7 @@ def _parse(body: Any) -> tuple[str, list[int], dict[str, Any]]:
     if action != "update" and values is not None:
         raise BadRequest(f"a {action} takes no values", [field_error("values", "not allowed here")])
     return action, list(dict.fromkeys(ids)), values or {}
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_RECORD_ID
