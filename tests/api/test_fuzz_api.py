@@ -1,4 +1,5 @@
-"""Fuzzing the meta, records and forms endpoints from the OpenAPI document: no input may cause a 500.
+"""Fuzzing the meta, records, forms and automation endpoints from the OpenAPI document: no input
+may cause a 500.
 
 Schemathesis generates valid and invalid requests for every operation the document
 describes, including the concrete per-entity record paths compiled from a definition
@@ -58,7 +59,7 @@ def test_no_server_errors(app: Flask, api: Api, admin_token: str) -> None:
     assert api.post("/api/records/gadget", {"name": "seed", "count": 1})[0] == 201
     headers = {"Authorization": f"Bearer {admin_token}"}
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app, headers=headers).include(
-        path_regex=r"^/api/(meta|records|forms)/"
+        path_regex=r"^/api/(meta|records|forms|automation|outbox|notifications|hooks)(/|$)"
     )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert any(op.path == "/api/records/gadget" for op in operations)  # per-entity paths are fuzzed too

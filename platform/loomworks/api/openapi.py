@@ -21,6 +21,7 @@ from ..meta.entities import readable_specs
 from ..meta.validation import meta_validator
 from ..records.schema import record_schema, write_schema
 from .context import transaction
+from .openapi_automation import automation_paths, record_automation_paths
 from .openapi_paths import admin_paths, auth_paths, meta_paths, record_paths
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -43,7 +44,9 @@ def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
     paths.update(auth_paths())
     paths.update(admin_paths())
     paths.update(meta_paths())
+    paths.update(automation_paths())
     paths.update(record_paths("{entity}", "AnyRecord", "AnyRecordWrite", generic=True))
+    paths.update(record_automation_paths("{entity}", generic=True))
     schemas["AnyRecordWrite"] = schemas["AnyRecordCreate"] = schemas["AnyRecord"]
     for spec in specs:
         name = _schema_name(spec.key)
@@ -51,6 +54,7 @@ def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
         schemas[f"{name}Write"] = _components_safe(write_schema(spec))
         schemas[f"{name}Create"] = _create_schema(spec)
         paths.update(record_paths(spec.key, f"{name}Record", f"{name}Write", generic=False))
+        paths.update(record_automation_paths(spec.key, generic=False))
     return {
         "openapi": "3.1.0",
         "info": {
