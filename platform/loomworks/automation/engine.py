@@ -26,6 +26,7 @@ from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import ErrorDetail, LoomworksError, ValidationFailed
 from ..logic.evaluator import LogicError, evaluate, truthy
+from ..logic.walk import variables
 from .actions import ActionContext, ActionType
 from .rules import Rule
 from .run_as import RunAsUnavailable, acting_tx, describe
@@ -92,7 +93,18 @@ def execute(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, replay_of: 
         _run(tx, rule, trigger, chain, run)
     finally:
         run["duration_ms"] = int((time.perf_counter() - clock) * 1000)
+        acted = run["condition"] is True
+        run["inputs"] = record_inputs(trigger, None if acted else _condition_reads(rule))
     return run
+
+
+def _condition_reads(rule: Rule) -> frozenset[str]:
+    """The record fields a condition reads (``$old.stage`` reads ``stage``)."""
+    names = set()
+    for name in variables(rule.condition):
+        head, _, rest = name.partition(".")
+        names.add(rest.split(".", 1)[0] if head in ("$old", "$record") else head)
+    return frozenset(names)
 
 
 def _run(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, run: dict[str, Any]) -> None:
@@ -191,7 +203,7 @@ def _new_run(rule: Rule, trigger: TriggerInput, chain: Chain, started: Any, repl
         "record_id": trigger.record_id,
         "status": "running",
         "condition": None,
-        "inputs": record_inputs(trigger),
+        "inputs": None,  # filled in when the run ends: how much is kept depends on how it went
         "actions": [],
         "error": None,
         "depth": chain.depth,

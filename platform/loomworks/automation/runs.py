@@ -8,7 +8,6 @@ the record as it is, with the ``$old`` it saw the first time.
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -27,17 +26,32 @@ MAX_INPUT_BYTES = 64_000
 MAX_PAGE = 200
 
 
-def record_inputs(trigger: TriggerInput) -> dict[str, Any]:
+def record_inputs(trigger: TriggerInput, only: frozenset[str] | None = None) -> dict[str, Any]:
+    """What the run saw. ``only`` narrows the records to the fields a condition read: a run
+    whose condition was false needs nothing more to answer "why did it not fire?"."""
+    record, old = trigger.record, trigger.old
+    if only is not None:
+        record = {k: v for k, v in (record or {}).items() if k in only or k == "id"} if record else None
+        old = {k: v for k, v in old.items() if k in only} if old else None
     inputs: dict[str, Any] = {
-        "record": trigger.record,
-        "old": trigger.old,
+        "record": record,
+        "old": old,
         "payload": trigger.payload,
         "user": {"id": trigger.user.id, "name": trigger.user.name} if trigger.user is not None else None,
         **({"extra": trigger.extra} if trigger.extra else {}),
     }
-    if len(json.dumps(inputs, default=str)) > MAX_INPUT_BYTES:
+    if _text_size(record) + _text_size(old) + _text_size(trigger.payload) > MAX_INPUT_BYTES:
         return {"record": {"id": trigger.record_id}, "truncated": True, "user": inputs["user"]}
     return inputs
+
+
+def _text_size(value: Any) -> int:
+    """A cheap upper-bound-ish size: the text a record carries is what can make it large."""
+    if isinstance(value, dict):
+        return sum(_text_size(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_text_size(v) for v in value)
+    return len(value) if isinstance(value, str) else 8
 
 
 def write_runs(conn: Connection, entries: list[dict[str, Any]]) -> None:
@@ -46,12 +60,8 @@ def write_runs(conn: Connection, entries: list[dict[str, Any]]) -> None:
 
 
 def _storable(entry: dict[str, Any]) -> dict[str, Any]:
-    """Action results hold whatever the actions returned; the log keeps them as JSON."""
-    row = dict(entry)
-    row["inputs"] = json.loads(json.dumps(entry["inputs"], default=str))
-    row["actions"] = json.loads(json.dumps(entry["actions"], default=str))
-    row["status"] = "failed" if entry["status"] == "running" else entry["status"]
-    return row
+    # A run cut short by an error never reached its end: it failed.
+    return {**entry, "status": "failed"} if entry["status"] == "running" else entry
 
 
 def list_runs(

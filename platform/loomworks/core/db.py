@@ -9,6 +9,7 @@ foreign keys on, a busy timeout, and write transactions that start with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,12 +36,19 @@ def normalize_url(url: str) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the per-dialect settings described above."""
     url = normalize_url(url)
+    kwargs.setdefault("json_serializer", json_text)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _pg_on_connect)
     return engine
+
+
+def json_text(value: Any) -> str:
+    """How JSON columns are written: compact, Chinese kept readable, and anything not JSON by
+    nature (a date in a rule's log) as its text rather than a failed write."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 @contextmanager
