@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
+from .automation.dependencies import EntityGuard, check_rules_still_hold
 from .automation.dispatch import Automation
 from .config import Settings
 from .core.context import Actor, Tx
@@ -37,6 +38,9 @@ class Runtime:
         self.automation = Automation()
         #: Told of every record write inside its transaction (the automation engine).
         self.listeners: list[RecordListener] = [self.automation]
+        #: Asked before an entity changes or is deleted, with the entities as they would be
+        #: afterwards; one that would be broken by it raises (rules using a removed field).
+        self.entity_guards: list[EntityGuard] = [check_rules_still_hold]
 
     def create_schema(self) -> None:
         with write_connection(self.engine) as conn, conn.begin():

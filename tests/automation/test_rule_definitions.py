@@ -290,3 +290,26 @@ def test_a_date_relative_rule_makes_its_date_field_indexed(world: World) -> None
     assert any(index["column_names"] == ["due_date"] for index in indexes)
     fields = {f["key"]: f for f in world.api.get("/api/meta/entities/task")[1]["fields"]}
     assert fields["due_date"].get("indexed") is True
+
+
+def test_entity_changes_that_would_break_an_enabled_rule_are_refused(world: World) -> None:
+    world.rule(
+        {
+            "key": "close_tasks",
+            "trigger": {"type": "field_changed", "entity": "project", "field": "status", "to": "completed"},
+            "actions": [{"type": "update_related", "relation": "task.project", "values": {"status": "done"}}],
+        }
+    )
+    status, body = world.api.delete("/api/meta/entities/project/fields/status")
+    assert status == 409, body
+    assert "rules.close_tasks.trigger.field" in [d["field"] for d in body["error"]["details"]]
+    status, body = world.api.delete("/api/meta/entities/task/fields/status")
+    assert status == 409 and "rules.close_tasks.actions.0.values.status" in [
+        d["field"] for d in body["error"]["details"]
+    ]
+    assert world.api.delete("/api/meta/entities/task/fields/due_at")[0] == 200  # unused by the rule
+
+    world.api.patch("/api/meta/rules/close_tasks", {"enabled": False})
+    assert world.api.delete("/api/meta/entities/project/fields/status")[0] == 200
+    status, body = world.api.patch("/api/meta/rules/close_tasks", {"enabled": True})
+    assert status == 422 and body["error"]["details"][0]["field"] == "trigger.field"  # checked again

@@ -94,13 +94,16 @@ def execute(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, replay_of: 
     finally:
         run["duration_ms"] = int((time.perf_counter() - clock) * 1000)
         acted = run["condition"] is True
-        run["inputs"] = record_inputs(trigger, None if acted else _condition_reads(rule))
+        run["inputs"] = record_inputs(trigger, None if acted else _condition_reads(tx, rule))
     return run
 
 
-def _condition_reads(rule: Rule) -> frozenset[str]:
-    """The record fields a condition reads (``$old.stage`` reads ``stage``)."""
+def _condition_reads(tx: Tx, rule: Rule) -> frozenset[str]:
+    """The record fields a condition reads (``$old.stage`` reads ``stage``), and the title."""
     names = set()
+    if rule.entity is not None:
+        title = tx.runtime.entities.peek(rule.entity).title_key()
+        names.add(title or "id")
     for name in variables(rule.condition):
         head, _, rest = name.partition(".")
         names.add(rest.split(".", 1)[0] if head in ("$old", "$record") else head)

@@ -207,8 +207,16 @@ def delete_entity(tx: Tx, key: str) -> dict[str, Any]:
             f"entity {key!r} is used by relation fields; remove them first",
             [field_error(ref, f"points at {key}") for ref in referencing],
         )
+    live = tx.runtime.entities.specs(tx.conn)
+    _check_guards(tx, key, {k: s for k, s in live.items() if k != key and not tx.runtime.entities.is_deleted(k)})
     stored = _save(tx, key, current.effective, author_id=tx.actor.id, action="delete", deleted=True)
     return _describe(stored)
+
+
+def _check_guards(tx: Tx, key: str, after: dict[str, EntitySpec]) -> None:
+    """Other definitions that use this entity (rules) must still hold once it changes."""
+    for guard in tx.runtime.entity_guards:
+        guard(tx, key, after)
 
 
 def restore_entity(tx: Tx, key: str) -> dict[str, Any]:
@@ -276,6 +284,7 @@ def _apply(
     check_dependent_rollups(new, live_specs)
     if old is not None:
         check_dependent_scopes(tx.conn, old, new, live_specs)
+        _check_guards(tx, new.key, {**live_specs, new.key: new})
     _check_filled_defaults(tx, old, new)
     report = migrate.migrate(tx.conn, old, new, confirm=confirm)
     stored = _save(tx, new.key, doc, author_id=tx.actor.id, action=action, ddl_report=report.to_json())
