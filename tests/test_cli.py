@@ -72,3 +72,22 @@ def test_demo_prints_working_logins_every_time(env: dict[str, str]) -> None:
         logins = [line.split() for line in output.splitlines() if "@example.com" in line]
         assert {row[0] for row in logins} >= {"admin@example.com", "member@example.com"}
         assert all(_can_log_in(row[0], row[1]) for row in logins)
+
+
+def test_worker_once_delivers_what_is_due_and_reports_itself_to_health(env: dict[str, str]) -> None:
+    from loomworks.automation.outbox import enqueue
+    from loomworks.core.context import SYSTEM_ACTOR
+    from loomworks.runtime import Runtime
+
+    _invoke("init")
+    runtime = Runtime(load_settings())
+    with runtime.transaction(SYSTEM_ACTOR) as tx:
+        enqueue(tx, "email", {"to": "x@example.com", "subject": "Hi", "text": ""}, "cli-test")
+    app = create_app(runtime=runtime)
+    assert app.test_client().get("/api/health").get_json()["worker"] == "none"
+    assert "attempted 1 deliveries" in _invoke("worker", "--once")
+    assert app.test_client().get("/api/health").get_json()["worker"] == "ok"
+    with runtime.engine.connect() as conn:
+        status, error = conn.exec_driver_sql("SELECT status, last_error FROM lw_outbox").one()
+    assert status == "failed" and "LOOMWORKS_SMTP_URL" in error  # no mail server here: kept for a retry
+    runtime.dispose()
