@@ -8,10 +8,9 @@ from sqlalchemy import func, insert, select, update
 
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import BadRequest, NotFound, Unauthorized, field_error
+from ..errors import NotFound, Unauthorized
 from .models import notifications
-
-MAX_PAGE = 200
+from .paging import newest_first
 
 
 def deliver_in_app(
@@ -33,22 +32,14 @@ def deliver_in_app(
 def list_notifications(tx: Tx, *, unread: bool = False, limit: int = 50, before: int | None = None) -> dict[str, Any]:
     """The caller's notifications, newest first, with the count of unread ones."""
     user_id = _me(tx)
-    if not 1 <= limit <= MAX_PAGE:
-        raise BadRequest(f"limit must be between 1 and {MAX_PAGE}", [field_error("limit", "out of range")])
-    query = select(notifications).where(notifications.c.user_id == user_id).order_by(notifications.c.id.desc())
+    query = select(notifications).where(notifications.c.user_id == user_id)
     if unread:
         query = query.where(notifications.c.read_at.is_(None))
-    if before is not None:
-        query = query.where(notifications.c.id < before)
-    items = [_describe(dict(row)) for row in tx.conn.execute(query.limit(limit)).mappings()]
+    page = newest_first(tx.conn, query, notifications.c.id, limit, before, _describe)
     unread_count = tx.conn.execute(
         select(func.count()).where(notifications.c.user_id == user_id, notifications.c.read_at.is_(None))
     ).scalar_one()
-    return {
-        "items": items,
-        "unread": int(unread_count),
-        "next_before": items[-1]["id"] if len(items) == limit else None,
-    }
+    return {"items": page["items"], "unread": int(unread_count), "next_before": page["next_before"]}
 
 
 def mark_read(tx: Tx, notification_id: int) -> dict[str, Any]:

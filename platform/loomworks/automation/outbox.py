@@ -25,8 +25,9 @@ from sqlalchemy import Connection, and_, insert, or_, select, update
 from ..auth.authorize import permissions
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import BadRequest, Conflict, Forbidden, NotFound, field_error
+from ..errors import Conflict, Forbidden, NotFound
 from .models import outbox, outbox_attempts
+from .paging import check_choice, newest_first
 
 DUE_STATUSES = ("pending", "failed")
 STATUSES = ("pending", "failed", "processing", "delivered", "dead")
@@ -169,19 +170,13 @@ def retry_delay(attempts: int, base_s: float) -> timedelta:
 # --- admin -------------------------------------------------------------------------------------
 
 
-def list_deliveries(tx: Tx, status: str | None, limit: int = 100, before: int | None = None) -> dict[str, Any]:
+def list_deliveries(tx: Tx, status: str | None, limit: int = 50, before: int | None = None) -> dict[str, Any]:
     _require_admin(tx)
-    if status is not None and status not in STATUSES:
-        raise BadRequest(f"status must be one of {', '.join(STATUSES)}", [field_error("status", "unknown status")])
-    if not 1 <= limit <= 500:
-        raise BadRequest("limit must be between 1 and 500", [field_error("limit", "out of range")])
-    query = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
+    check_choice("status", status, STATUSES)
+    query = select(outbox)
     if status:
         query = query.where(outbox.c.status == status)
-    if before is not None:
-        query = query.where(outbox.c.id < before)
-    items = [describe(dict(row)) for row in tx.conn.execute(query).mappings()]
-    return {"items": items, "next_before": items[-1]["id"] if len(items) == limit else None}
+    return newest_first(tx.conn, query, outbox.c.id, limit, before, describe)
 
 
 def get_delivery(tx: Tx, outbox_id: int) -> dict[str, Any]:

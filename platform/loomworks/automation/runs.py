@@ -16,14 +16,14 @@ from sqlalchemy import Connection, delete, insert, select
 from ..auth.authorize import permissions
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import BadRequest, Conflict, Forbidden, NotFound, field_error
+from ..errors import Conflict, Forbidden, NotFound
 from .models import runs
+from .paging import check_choice, newest_first
 from .triggers import TriggerInput
 
 STATUSES = ("success", "failed", "skipped", "stopped", "rolled_back")
 #: Inputs larger than this are logged by id only (a rich-text record is not worth a megabyte of log).
 MAX_INPUT_BYTES = 64_000
-MAX_PAGE = 200
 
 
 def record_inputs(trigger: TriggerInput, only: frozenset[str] | None = None) -> dict[str, Any]:
@@ -76,20 +76,14 @@ def list_runs(
 ) -> dict[str, Any]:
     """Newest first; ``before`` (a run id) pages further back."""
     _require(tx)
-    if status is not None and status not in STATUSES:
-        raise BadRequest(f"status must be one of {', '.join(STATUSES)}", [field_error("status", "unknown status")])
-    if not 1 <= limit <= MAX_PAGE:
-        raise BadRequest(f"limit must be between 1 and {MAX_PAGE}", [field_error("limit", "out of range")])
-    query = select(runs).order_by(runs.c.id.desc()).limit(limit)
+    check_choice("status", status, STATUSES)
+    query = select(runs)
     for column, value in ((runs.c.rule, rule), (runs.c.status, status), (runs.c.entity, entity)):
         if value is not None:
             query = query.where(column == value)
     if record_id is not None:
         query = query.where(runs.c.record_id == record_id)
-    if before is not None:
-        query = query.where(runs.c.id < before)
-    items = [describe(dict(row)) for row in tx.conn.execute(query).mappings()]
-    return {"items": items, "next_before": items[-1]["id"] if len(items) == limit else None}
+    return newest_first(tx.conn, query, runs.c.id, limit, before, describe)
 
 
 def get_run(tx: Tx, run_id: int) -> dict[str, Any]:
@@ -115,8 +109,9 @@ def prune_runs(conn: Connection, days: int) -> int:
 
 
 def describe(row: dict[str, Any]) -> dict[str, Any]:
+    """A logged run, or a run still in memory (a test run, a button's answer: no id yet)."""
     return {
-        "id": row["id"],
+        "id": row.get("id"),
         "uid": row["uid"],
         "rule": row["rule"],
         "rule_version": row["rule_version"],

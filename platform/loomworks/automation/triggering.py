@@ -23,6 +23,7 @@ from ..records.service import get_record
 from .definitions import RULES, rule_world, secret_matches
 from .engine import RuleFailed, chain_root, execute, rule_data
 from .rules import Rule, validate_rule
+from .runs import describe
 from .triggers import TriggerInput
 
 
@@ -54,7 +55,7 @@ def press(tx: Tx, entity: str, record_id: int, key: str) -> dict[str, Any]:
             raise Conflict(f"{key!r} is not available for this record", [field_error("condition", "is false")])
         if run["status"] == "failed":
             raise ValidationFailed(run["error"] or f"{key!r} failed", data={"rule": key})
-    return {"run": _summary(run), "record": get_record(tx, entity, record_id)}
+    return {"run": describe(run), "record": get_record(tx, entity, record_id)}
 
 
 def receive_hook(tx: Tx, key: str, secret: str | None, payload: Any) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def test_rule(tx: Tx, key: str, body: Any) -> dict[str, Any]:
         savepoint.rollback()
         del tx.after_commit[hooks:]  # nothing of the test was committed, so nothing to deliver
     first, *nested = chain.runs
-    return {**_summary(first), "write_would_fail": write_fails, "nested": [_summary(r) for r in nested]}
+    return {**describe(first), "write_would_fail": write_fails, "nested": [describe(r) for r in nested]}
 
 
 def _rule_to_test(tx: Tx, key: str, draft: Any) -> Rule:
@@ -153,20 +154,3 @@ def _condition_holds(rule: Rule, record: dict[str, Any], tx: Tx) -> bool:
         return truthy(evaluate(rule.condition, data))
     except LogicError:
         return False
-
-
-def _summary(run: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "uid": run["uid"],
-        "rule": run["rule"],
-        "trigger": run["trigger"],
-        "entity": run["entity"],
-        "record_id": run["record_id"],
-        "status": run["status"],
-        "condition": run["condition"],
-        "actions": run["actions"],
-        "error": run["error"],
-        "depth": run["depth"],
-        "run_as": run["run_as"],
-        "duration_ms": run["duration_ms"],
-    }
