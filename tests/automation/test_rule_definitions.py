@@ -180,6 +180,22 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
         "trigger.field",
     ),
     (
+        "schedule filter names no field",
+        with_(
+            VALID,
+            run_as={"type": "system"},
+            condition=None,
+            trigger={
+                "type": "schedule",
+                "cron": "0 9 * * *",
+                "entity": "project",
+                "where": {"==": [{"var": "state"}, 1]},
+            },
+            actions=[{"type": "notify", "to": {"users": [1]}, "title": label("x")}],
+        ),
+        "trigger.where",
+    ),
+    (
         "system grant on an unknown entity",
         with_(VALID, run_as={"type": "system", "grants": [{"entity": "ghost", "actions": ["create"]}]}),
         "run_as.grants.0.entity",

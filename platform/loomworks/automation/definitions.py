@@ -96,8 +96,10 @@ def secret_matches(tx: Tx, key: str, given: str) -> bool:
 
 
 def _with_secret(tx: Tx, described: dict[str, Any]) -> dict[str, Any]:
-    """Give a webhook rule its secret the first time it has that trigger (shown this once)."""
+    """Give a webhook rule its secret the first time it has that trigger (shown this once); a
+    rule that stops being a webhook loses its secret, so changing it back cannot revive an old one."""
     if described["trigger"]["type"] != "webhook":
+        tx.conn.execute(delete(hook_secrets).where(hook_secrets.c.rule == described["key"]))
         return described
     exists = tx.conn.execute(select(hook_secrets.c.rule).where(hook_secrets.c.rule == described["key"])).first()
     return described if exists else {**described, "secret": _new_secret(tx, described["key"])}

@@ -52,8 +52,5 @@ class Automation:
             except Exception:  # the broker being down must not fail a committed write
                 log.exception("could not queue deliveries %s; the workers' sweep will find them", outbox_ids)
 
-    def invalidate(self) -> None:
-        self.rules.invalidate()
-
     def __repr__(self) -> str:
         return f"<Automation publish={self.publish is not None}>"

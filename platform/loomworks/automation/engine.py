@@ -138,7 +138,7 @@ def _run(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, run: dict[str,
     chain.active.add(marker)
     chain.depth += 1
     try:
-        failure = _actions(acting, rule, trigger, data, run, chain.dry_run)
+        failure = _actions(acting, rule, trigger, data, run)
     finally:
         chain.depth -= 1
         chain.active.discard(marker)
@@ -155,11 +155,11 @@ def _run(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, run: dict[str,
 
 
 def _actions(
-    tx: Tx, rule: Rule, trigger: TriggerInput, data: dict[str, Any], run: dict[str, Any], dry_run: bool
+    tx: Tx, rule: Rule, trigger: TriggerInput, data: dict[str, Any], run: dict[str, Any]
 ) -> tuple[int, ActionType, LoomworksError] | None:
     """Run the actions in order; the first failure stops them and is returned."""
     for index, (action_type, action) in enumerate(rule.actions):
-        ctx = ActionContext(tx, rule, trigger, data, run["uid"], index, dry_run)
+        ctx = ActionContext(tx, rule, trigger, data, run["uid"], index)
         clock = time.perf_counter()
         entry: dict[str, Any] = {"index": index, "type": action_type.type}
         run["actions"].append(entry)

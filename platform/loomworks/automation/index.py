@@ -92,10 +92,6 @@ class RuleCache:
                 self._index, self._generation = index, generation
         return self._index
 
-    def invalidate(self) -> None:
-        with self._lock:
-            self._generation = -1
-
     @staticmethod
     def _private(conn: Connection, generation: int) -> RuleIndex:
         transaction = conn.get_transaction()

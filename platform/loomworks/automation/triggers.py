@@ -24,6 +24,7 @@ from ..errors import ErrorDetail, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..records.events import RecordEvent
+from .checks import logic_errors
 
 #: Index key of a rule that matches any value of a field (``field_changed`` without ``to``).
 ANY_VALUE = "*"
@@ -217,6 +218,8 @@ class Schedule(TimedTrigger):
             yield field_error("trigger.cron", f"is not a valid cron expression: {exc}")
         if "where" in trigger and "entity" not in trigger:
             yield field_error("trigger.where", "needs an entity to filter")
+        elif "where" in trigger:
+            yield from logic_errors(trigger["where"], world.entity(trigger["entity"]), "trigger.where")
 
 
 class DateRelative(TimedTrigger):

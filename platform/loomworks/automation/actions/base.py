@@ -10,7 +10,7 @@ transaction and leave delivery to a worker.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from jsonschema import Draft202012Validator
@@ -46,8 +46,6 @@ class ActionContext:
     data: dict[str, Any]
     run_uid: str
     index: int
-    dry_run: bool = False
-    notes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
