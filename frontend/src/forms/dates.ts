@@ -34,11 +34,15 @@ export function dateAdd(value: unknown, amount: unknown, unit: unknown): string 
     const d = moved(new Date(Date.UTC(+date[1], +date[2] - 1, +date[3])), amount, u);
     return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   }
-  const parts = date ? [value, date[1], date[2], date[3], '00', '00', '00', undefined, 'Z'] : DATE_TIME.exec(value);
-  if (!parts) throw new Error('date_add: not an ISO date or date-time');
-  const [, y, mo, d, h, mi, s = '00', frac, zone] = parts;
+  const parts = date ? null : DATE_TIME.exec(value);
+  if (!date && !parts) throw new Error('date_add: not an ISO date or date-time');
+  const [y, mo, d, h, mi, s] = date
+    ? [date[1], date[2], date[3], '0', '0', '0'].map(Number)
+    : [1, 2, 3, 4, 5, 6].map((i) => Number(parts?.[i] ?? 0));
+  const frac = parts?.[7];
+  const zone = date ? 'Z' : parts?.[8];
   // Wall-clock arithmetic in the value's own offset, as Python's aware datetimes do.
-  const r = moved(new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s)), amount, u);
+  const r = moved(new Date(Date.UTC(y, mo - 1, d, h, mi, s)), amount, u);
   const micro = frac && Number(frac) !== 0 ? `.${frac.padEnd(6, '0')}` : '';
   const suffix = zone === undefined ? '' : zone === 'Z' ? '+00:00' : zone;
   return (
