@@ -130,3 +130,20 @@ def test_each_user_reads_and_marks_only_their_own_notifications(world: World) ->
     assert alice_api.post("/api/notifications/read-all")[1] == {"marked": 2}
     assert alice_api.get("/api/notifications")[1]["unread"] == 0
     assert Api(world.app.test_client()).get("/api/notifications")[0] == 401
+
+
+def test_a_deleted_webhook_rule_takes_its_secret_with_it(world: World) -> None:
+    rule = {
+        "key": "inbound",
+        "label": label("Inbound"),
+        "run_as": {"type": "system"},
+        "trigger": {"type": "webhook"},
+        "actions": [{"type": "notify", "to": {"users": [1]}, "title": label("ping")}],
+    }
+    old_secret = world.api.post("/api/meta/rules", rule)[1]["secret"]
+    assert world.api.delete("/api/meta/rules/inbound")[0] == 200
+    status, again = world.api.post("/api/meta/rules", rule)
+    assert status == 201 and again["secret"] != old_secret  # a new rule under the old key: a new secret
+    stranger = Api(world.app.test_client())
+    assert stranger.post("/api/hooks/inbound", {}, headers={"X-Loomworks-Secret": old_secret})[0] == 401
+    assert stranger.post("/api/hooks/inbound", {}, headers={"X-Loomworks-Secret": again["secret"]})[0] == 202

@@ -190,3 +190,22 @@ def test_without_a_mail_server_emails_wait(world: World, runtime: Runtime) -> No
     Worker(runtime).deliver_due()
     entry = outbox(world)[0]
     assert entry["status"] == "failed" and "LOOMWORKS_SMTP_URL" in entry["last_error"]
+
+
+def test_a_delivery_whose_worker_dies_on_every_attempt_ends_dead(
+    world: World, outside: Runtime, worker: Worker
+) -> None:
+    from sqlalchemy import update
+
+    from loomworks.automation.models import outbox as outbox_table
+    from loomworks.core.sqltypes import utcnow
+
+    world.rule(hook_rule("https://erp.example.com/in"))
+    world.create("deal", {"name": "Cursed"})
+    with outside.engine.begin() as conn:  # as a worker killed mid-delivery on its last allowed attempt leaves it
+        conn.execute(
+            update(outbox_table).values(status="processing", attempts=8, lease_until=utcnow(), claimed_by="gone")
+        )
+    worker.deliver_due()
+    entry = outbox(world)[0]
+    assert entry["status"] == "dead" and "abandoned" in entry["last_error"]

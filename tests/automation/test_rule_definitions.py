@@ -109,6 +109,12 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
         "actions.0.url",
     ),
     (
+        "webhook url that does not parse",
+        with_(VALID, actions=[{"type": "webhook", "url": "http://[::1"}]),
+        "actions.0.url",
+    ),
+    ("webhook port", with_(VALID, actions=[{"type": "webhook", "url": "http://example.com:99999/"}]), "actions.0.url"),
+    (
         "cron",
         with_(
             VALID,

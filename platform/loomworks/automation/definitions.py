@@ -72,7 +72,10 @@ def patch_rule(tx: Tx, key: str, patch: Any, address: str | None = None) -> dict
 
 
 def delete_rule(tx: Tx, key: str, address: str | None = None) -> dict[str, Any]:
-    return documents.delete_document(tx, RULES, key, address)
+    """Soft delete; a webhook rule's secret goes with it (a restore or re-creation gets a new one)."""
+    deleted = documents.delete_document(tx, RULES, key, address)
+    tx.conn.execute(delete(hook_secrets).where(hook_secrets.c.rule == key))
+    return deleted
 
 
 def restore_rule(tx: Tx, key: str, address: str | None = None) -> dict[str, Any]:

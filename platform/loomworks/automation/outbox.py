@@ -80,6 +80,25 @@ def _deliver_after_commit(tx: Tx, outbox_id: int) -> None:
 # --- claiming and finishing (workers) ----------------------------------------------------------
 
 
+def bury_abandoned(conn: Connection, now: datetime) -> int:
+    """Deliveries whose workers died on every one of their attempts are dead, not retried forever."""
+    result = conn.execute(
+        update(outbox)
+        .where(
+            outbox.c.status == "processing",
+            outbox.c.lease_until < now,
+            outbox.c.attempts >= outbox.c.max_attempts,
+        )
+        .values(
+            status="dead",
+            claimed_by=None,
+            lease_until=None,
+            last_error="abandoned: its worker stopped on every attempt",
+        )
+    )
+    return int(result.rowcount or 0)
+
+
 def due_ids(conn: Connection, now: datetime, limit: int = 50) -> list[int]:
     """Deliveries a worker may claim now: due ones, and claimed ones whose lease ran out."""
     query = (
@@ -100,7 +119,7 @@ def claim(conn: Connection, outbox_id: int, worker: str, now: datetime, lease_s:
     """Take one delivery for ``worker`` (None if another worker has it or it is not due)."""
     claimable = or_(
         and_(outbox.c.status.in_(DUE_STATUSES), outbox.c.next_attempt_at <= now),
-        and_(outbox.c.status == "processing", outbox.c.lease_until < now),
+        and_(outbox.c.status == "processing", outbox.c.lease_until < now, outbox.c.attempts < outbox.c.max_attempts),
     )
     taken = conn.execute(
         update(outbox)

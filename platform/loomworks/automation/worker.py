@@ -52,6 +52,8 @@ class Worker:
         return delivered
 
     def deliver_due(self, limit: int = BATCH) -> int:
+        with write_connection(self.runtime.engine) as conn, unit_of_work(conn):
+            outbox.bury_abandoned(conn, utcnow())
         with self.runtime.engine.connect() as conn:
             ids = outbox.due_ids(conn, utcnow(), limit)
         for outbox_id in ids:

@@ -113,6 +113,15 @@ def _link(ctx: ActionContext, action: dict[str, Any]) -> tuple[str | None, Any]:
     return ctx.trigger.entity, ctx.trigger.record_id
 
 
+def valid_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises for a port out of range)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 class Webhook(ActionType):
     """Call a URL. The body defaults to ``{rule, trigger, entity, record, old, at}``; headers
     and URL may be templates. With ``secret`` each delivery is signed: header
@@ -139,10 +148,8 @@ class Webhook(ActionType):
         self, action: dict[str, Any], world: RuleWorld, trigger_spec: EntitySpec | None, path: str
     ) -> Iterable[ErrorDetail]:
         url = action["url"]
-        if "{" not in url:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                yield field_error(f"{path}.url", "must be an http:// or https:// address")
+        if "{" not in url and not valid_url(url):
+            yield field_error(f"{path}.url", "must be an http:// or https:// address (with a valid port)")
         elif template_error(url):
             yield field_error(f"{path}.url", str(template_error(url)))
         for name, value in action.get("headers", {}).items():
@@ -156,8 +163,7 @@ class Webhook(ActionType):
     def run(self, ctx: ActionContext, action: dict[str, Any]) -> dict[str, Any]:
         context = template_context(ctx.data)
         url = render_text(action["url"], context, "url")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not valid_url(url):
             raise ValidationFailed(
                 "the webhook address is not valid", [field_error(f"{ctx.path}.url", f"{url[:200]!r}")]
             )

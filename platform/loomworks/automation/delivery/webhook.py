@@ -30,11 +30,14 @@ RETRYABLE = frozenset({408, 425, 429})
 
 
 def send_webhook(settings: Settings, payload: dict[str, Any], key: str) -> str:
-    parts = urlsplit(payload["url"])
+    try:
+        parts = urlsplit(payload["url"])
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise DeliveryFailed(f"not a valid address: {payload['url'][:200]}", permanent=True) from None
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
         raise DeliveryFailed(f"not an http(s) address: {payload['url'][:200]}", permanent=True)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     address = checked_address(host, port, settings.webhook_allow)
     method = payload.get("method", "POST")
     body = None if method == "GET" else json.dumps(payload.get("body"), ensure_ascii=False).encode()
@@ -78,11 +81,35 @@ def checked_address(host: str, port: int, allow: tuple[str, ...]) -> str:
 
 def permitted(address: str, networks: list[Any]) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
     if any(ip.version == network.version and ip in network for network in networks):
         return True
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local or any(ip in net for net in LOCAL_NAT64):
+            return False
+        embedded = embedded_ipv4(ip)
+        if embedded is not None:
+            return permitted(str(embedded), networks)
     return ip.is_global and not ip.is_multicast
+
+
+#: IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, IPv4-compatible, SIIT).
+NAT64 = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96"))
+#: Local-use NAT64 (RFC 8215): translated to addresses of the operator's own choosing.
+LOCAL_NAT64 = (ipaddress.ip_network("64:ff9b:1::/48"),)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4, Teredo, NAT64), if any:
+    it is the one that must be public, or ``64:ff9b::10.0.0.1`` would reach an intranet."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in network for network in NAT64) and int(ip) > 1:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
