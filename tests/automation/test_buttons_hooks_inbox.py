@@ -147,3 +147,40 @@ def test_a_deleted_webhook_rule_takes_its_secret_with_it(world: World) -> None:
     stranger = Api(world.app.test_client())
     assert stranger.post("/api/hooks/inbound", {}, headers={"X-Loomworks-Secret": old_secret})[0] == 401
     assert stranger.post("/api/hooks/inbound", {}, headers={"X-Loomworks-Secret": again["secret"]})[0] == 202
+
+
+def test_buttons_reveal_nothing_of_fields_hidden_from_the_caller(world: World) -> None:
+    junior_role = {
+        "key": "junior",
+        "label": label("Junior"),
+        "grants": [{"entity": "deal", "actions": ["read", "update"], "hidden_fields": ["amount", "note"]}],
+    }
+    assert world.api.post("/api/meta/roles", junior_role)[0] == 201
+    junior, _ = user_api(world.app, world.runtime, "junior@example.com", ["junior"])
+    world.rule(
+        {
+            "key": "touch",
+            "run_as": {"type": "system", "grants": [{"entity": "deal", "actions": ["read", "update"]}]},
+            "trigger": {"type": "manual", "entity": "deal"},
+            "actions": [{"type": "set_fields", "values": {"touches": 1}}],
+        }
+    )
+    world.rule(
+        {
+            "key": "big_only",
+            "trigger": {"type": "manual", "entity": "deal"},
+            "condition": {">": [{"var": "amount"}, 100000]},
+            "actions": [{"type": "set_fields", "values": {"priority": "high"}}],
+        }
+    )
+    deal = world.create("deal", {"name": "Secret", "amount": 999999, "note": "margin 40%"})
+    status, body = junior.post(f"/api/records/deal/{deal['id']}/actions/touch")
+    assert status == 200, body
+    assert set(body["run"]) == {"uid", "rule", "status"} and "amount" not in body["record"]
+    assert "999999" not in str(body) and "margin" not in str(body)
+
+    buttons = {b["rule"]: b["available"] for b in junior.get(f"/api/records/deal/{deal['id']}/actions")[1]["items"]}
+    assert buttons == {"big_only": False, "touch": True}  # judged on what the junior sees: no amount
+    assert junior.post(f"/api/records/deal/{deal['id']}/actions/big_only")[0] == 409
+    admin_buttons = world.api.get(f"/api/records/deal/{deal['id']}/actions")[1]["items"]
+    assert {b["rule"]: b["available"] for b in admin_buttons} == {"big_only": True, "touch": True}

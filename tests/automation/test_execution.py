@@ -208,3 +208,50 @@ def test_a_failed_run_can_be_replayed_once_the_cause_is_fixed(world: World) -> N
     assert status == 201, body
     assert body["status"] == "success" and body["replay_of"] == failed["id"]
     assert [p["name"] for p in world.list("project")] == ["Later"]
+
+
+def test_naming_someone_else_the_owner_does_not_lend_their_authority(world: World) -> None:
+    """A record_owner rule acts with what both the owner and whoever named them owner may do."""
+    rep_api, rep = user_api(world.app, world.runtime, "rep@example.com", ["sales_rep"])
+    _, boss = user_api(world.app, world.runtime, "boss@example.com", ["admin"])
+    world.rule(
+        {
+            "key": "vip_on_contract",
+            "run_as": "record_owner",
+            "on_error": "continue",
+            "trigger": {"type": "record_created", "entity": "contract"},
+            "actions": [{"type": "update_related", "relation": "company", "values": {"vip": True}}],
+        }
+    )
+    company = world.create("company", {"name": "Target"})
+    status, _ = rep_api.post("/api/records/contract", {"number": "C-1", "company": company["id"], "_owner": boss["id"]})
+    assert status == 201
+    assert world.get("company", company["id"])["vip"] is None  # the rep may not update companies: nor may the rule
+    run = world.runs(rule="vip_on_contract")[0]
+    assert run["status"] == "failed" and "update company" in run["error"]
+
+    status, _ = world.api.post(
+        "/api/records/contract", {"number": "C-2", "company": company["id"], "_owner": boss["id"]}
+    )
+    assert status == 201  # an admin handing the record to the boss lends nothing it does not have
+    assert world.get("company", company["id"])["vip"] is True
+    assert rep["id"] != boss["id"]
+
+
+def test_bounded_grants_keep_the_setters_row_scope_for_the_setter() -> None:
+    """The setter's scope ("own deals") is read with the setter as $user, not with the owner."""
+    from loomworks.auth.permissions import Grant, Permissions
+    from loomworks.automation.run_as import intersect
+    from loomworks.core.context import Actor
+    from loomworks.logic.evaluator import evaluate
+
+    admin = Permissions(user_id=1, roles=frozenset({"admin"}))
+    own = {"==": [{"var": "_owner"}, {"var": "$user.id"}]}
+    rep_grant = Grant("sales_rep", "deal", frozenset({"read", "update"}), own, frozenset({"amount"}))
+    rep = Permissions(user_id=7, roles=frozenset({"sales_rep"}), grants=(rep_grant,), by_entity={"deal": (rep_grant,)})
+    bounded = intersect(admin, rep, Actor(id=7, roles=("sales_rep",)), ["deal", "company"])
+    (update,) = bounded.grants_for("deal", "update")
+    assert update.hidden_fields == {"amount"} and not bounded.is_admin
+    as_owner = {"$user": {"id": 1}}
+    assert evaluate(update.scope, {"_owner": 7, **as_owner}) and not evaluate(update.scope, {"_owner": 1, **as_owner})
+    assert bounded.grants_for("company", "update") == ()  # the rep has nothing there, so neither has the rule

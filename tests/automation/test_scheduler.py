@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from automation_world import World, label, user_api
@@ -18,6 +19,12 @@ SYSTEM = {"type": "system", "grants": [{"entity": "project", "actions": ["read",
 
 def at(**delta: Any) -> datetime:
     return START + timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def saved_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules in these tests are saved at START: a schedule starts when its rule is saved."""
+    monkeypatch.setattr("loomworks.automation.definitions.utcnow", lambda: START)
 
 
 def digest_rule(**trigger: Any) -> dict[str, Any]:
@@ -78,12 +85,24 @@ def test_several_workers_ticking_at_once_fire_a_due_run_exactly_once(world: Worl
     assert len(world.runs(rule="digest")) == 1
 
 
-def test_changing_a_schedule_starts_it_afresh(world: World) -> None:
+def test_a_new_trigger_starts_the_schedule_afresh_and_other_edits_keep_its_place(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world.rule(digest_rule())
     scheduler.tick(world.runtime, START)
+    monkeypatch.setattr("loomworks.automation.definitions.utcnow", lambda: at(days=3))
     world.api.patch("/api/meta/rules/digest", {"trigger": {"type": "schedule", "cron": "0 12 * * *"}})  # noon UTC
-    assert scheduler.tick(world.runtime, at(days=3)) == 0  # restarts from now rather than catching up the old one
+    assert scheduler.tick(world.runtime, at(days=3)) == 0  # from the change on, not the old schedule's backlog
     assert scheduler.tick(world.runtime, at(days=3, hours=12)) == 1
+    world.api.patch("/api/meta/rules/digest", {"label": label("Daily digest", "每日摘要")})
+    assert scheduler.tick(world.runtime, at(days=4, hours=12)) == 1  # a new label changes nothing
+
+    world.api.patch("/api/meta/rules/digest", {"enabled": False})
+    assert scheduler.tick(world.runtime, at(days=5, hours=12)) == 0
+    monkeypatch.setattr("loomworks.automation.definitions.utcnow", lambda: at(days=9))
+    world.api.patch("/api/meta/rules/digest", {"enabled": True})
+    assert scheduler.tick(world.runtime, at(days=9, hours=1)) == 0  # the days it was off are not caught up
+    assert scheduler.tick(world.runtime, at(days=9, hours=12)) == 1
 
 
 def reminder_rule(**trigger: Any) -> dict[str, Any]:
@@ -143,6 +162,15 @@ def test_date_relative_rules_fire_once_per_record_and_catch_up_after_downtime(wo
             r[0] for r in conn.exec_driver_sql(f"SELECT title FROM lw_notifications WHERE user_id = {assignee['id']}")
         )
     assert got == ["Build is due 2030-01-12", "Ship is due 2030-01-20", "Spec is due 2030-01-10"]
+
+
+def test_editing_a_date_relative_rule_keeps_what_fell_due_meanwhile(world: World) -> None:
+    world.rule(reminder_rule(field="due_at", amount=0, unit="minutes", direction="after"))
+    world.create("task", {"name": "Soon", "due_at": at(minutes=5).isoformat()})
+    scheduler.tick(world.runtime, START)
+    world.api.patch("/api/meta/rules/reminder", {"label": label("Reminder", "提醒")})
+    scheduler.tick(world.runtime, at(minutes=10))
+    assert [r["inputs"]["record"]["name"] for r in world.runs(rule="reminder")] == ["Soon"]
 
 
 def test_date_time_fields_fire_relative_to_their_instant(world: World) -> None:

@@ -21,9 +21,11 @@ from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import Conflict
 from ..meta import documents, entities, store
+from . import scheduler
 from .actions import ACTIONS
+from .index import TIMED
 from .models import hook_secrets
-from .rules import KIND, validate_rule
+from .rules import KIND, Rule, validate_rule
 from .triggers import TRIGGERS, RuleWorld
 
 SECRET_BYTES = 32
@@ -39,6 +41,7 @@ def _validated(tx: Tx, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _after_save(tx: Tx, before: store.StoredDefinition | None, after: store.StoredDefinition) -> None:
+    _keep_schedule(tx, before, after)
     trigger = after.effective["trigger"]
     if after.deleted or trigger["type"] != "date_relative":
         return
@@ -46,6 +49,18 @@ def _after_save(tx: Tx, before: store.StoredDefinition | None, after: store.Stor
     fspec = spec.live_fields.get(trigger["field"])
     if fspec is not None and not fspec.indexed:
         entities.update_field(tx, spec.key, fspec.key, {"indexed": True})
+
+
+def _keep_schedule(tx: Tx, before: store.StoredDefinition | None, after: store.StoredDefinition) -> None:
+    """A timed rule's schedule starts when it is saved, enabled again or given a new trigger;
+    other edits keep its place (what fell due meanwhile still fires)."""
+    rule = Rule(after.key, after.version, after.effective)
+    if after.deleted or not rule.enabled or rule.trigger["type"] not in TIMED:
+        scheduler.forget(tx, after.key)
+        return
+    was = Rule(before.key, before.version, before.effective) if before is not None and not before.deleted else None
+    if was is None or not was.enabled or was.trigger != rule.trigger:
+        scheduler.restart(tx, rule, utcnow())
 
 
 RULES = documents.DocumentKind(KIND, _validated, _after_save)

@@ -12,7 +12,8 @@ transaction as the claim, so a crash before commit leaves the run to the next ti
   an indexed range query on the date column. After downtime the window is simply longer.
 
 A rule starts from the moment it is saved (its first window opens then; nothing in the
-past fires), and starts afresh whenever it is changed (its signature moves).
+past fires), and afresh when its trigger changes or it is enabled again (the time it was
+off is not caught up). Other edits (a label, an action) keep its place.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, select, update
 
 from ..core.context import SYSTEM_ACTOR, Tx
 from ..core.db import upsert
@@ -62,8 +63,22 @@ def tick(runtime: Any, now: datetime | None = None) -> int:
 
 
 def signature(rule: Rule) -> str:
-    text = json.dumps([rule.trigger, rule.version], sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return trigger_signature(rule.trigger)
+
+
+def trigger_signature(trigger: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(trigger, sort_keys=True).encode()).hexdigest()
+
+
+def restart(tx: Tx, rule: Rule, now: datetime) -> None:
+    """Start a timed rule's schedule from ``now`` (saved, enabled again, trigger changed)."""
+    cron = rule.trigger["type"] == "schedule"
+    _start(tx, rule, now, next_cron(rule.trigger, tx.runtime.settings.timezone, now) if cron else None)
+
+
+def forget(tx: Tx, key: str) -> None:
+    """A rule that is no longer timed (deleted, disabled, another trigger) has no schedule."""
+    tx.conn.execute(delete(schedules).where(schedules.c.rule == key))
 
 
 def _due(rule: Rule, state: Any, now: datetime) -> bool:

@@ -28,34 +28,42 @@ from .triggers import TriggerInput
 
 
 def record_actions(tx: Tx, entity: str, record_id: int) -> list[dict[str, Any]]:
-    """The buttons the caller sees on this record (404 if they may not read it)."""
-    get_record(tx, entity, record_id)
-    record = _system_view(tx, entity, record_id)
+    """The buttons the caller sees on this record (404 if they may not read it). Whether one is
+    available is judged on the record as the caller sees it: a condition on a field hidden from
+    them reads it as empty, so the button tells them nothing about that field."""
+    visible = get_record(tx, entity, record_id)
     roles = permissions(tx).roles
-    found = []
-    for rule in tx.runtime.automation.rules.index(tx).manual(entity):
-        if not _may_press(rule, roles):
-            continue
-        found.append({"rule": rule.key, "label": rule.label, "available": _condition_holds(rule, record, tx)})
-    return found
+    return [
+        {"rule": rule.key, "label": rule.label, "available": _condition_holds(rule, visible, tx)}
+        for rule in tx.runtime.automation.rules.index(tx).manual(entity)
+        if _may_press(rule, roles)
+    ]
 
 
 def press(tx: Tx, entity: str, record_id: int, key: str) -> dict[str, Any]:
-    """Run a manual rule on a record; its failure is the caller's 422, its run stays logged."""
-    get_record(tx, entity, record_id)
+    """Run a manual rule on a record; its failure is the caller's 422, its run stays logged.
+
+    The answer is the record as the caller sees it and the run's outcome, never the run's
+    inputs or results: the rule saw the whole record, the caller may not."""
+    visible = get_record(tx, entity, record_id)
     rule = tx.runtime.automation.rules.index(tx).get(key)
     if rule is None or rule.trigger["type"] != "manual" or rule.entity != entity or not rule.enabled:
         raise NotFound(f"{entity} has no action {key[:100]!r}", data={"rule": key[:100]})
     if not _may_press(rule, permissions(tx).roles):
         raise Forbidden(f"you may not run {key!r}", data={"rule": key})
-    record = _system_view(tx, entity, record_id)
+    unavailable = Conflict(f"{key!r} is not available for this record", [field_error("condition", "is false")])
+    if not _condition_holds(rule, visible, tx):
+        raise unavailable
     with chain_root(tx) as chain:
-        run = execute(tx, rule, TriggerInput("manual", entity, record, None, tx.actor), chain)
+        run = execute(
+            tx, rule, TriggerInput("manual", entity, _system_view(tx, entity, record_id), None, tx.actor), chain
+        )
         if run["status"] == "skipped":
-            raise Conflict(f"{key!r} is not available for this record", [field_error("condition", "is false")])
+            raise unavailable
         if run["status"] == "failed":
             raise ValidationFailed(run["error"] or f"{key!r} failed", data={"rule": key})
-    return {"run": describe(run), "record": get_record(tx, entity, record_id)}
+    outcome = {"uid": run["uid"], "rule": key, "status": run["status"]}
+    return {"run": outcome, "record": get_record(tx, entity, record_id)}
 
 
 def receive_hook(tx: Tx, key: str, secret: str | None, payload: Any) -> dict[str, Any]:

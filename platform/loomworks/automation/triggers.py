@@ -28,7 +28,7 @@ from .checks import logic_errors
 
 #: Index key of a rule that matches any value of a field (``field_changed`` without ``to``).
 ANY_VALUE = "*"
-DATE_TYPES = ("date", "datetime", "created_at", "updated_at")
+DATE_TYPES = ("date", "datetime")
 UNITS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400}
 ENTITY = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 FIELD_KEY = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
@@ -247,10 +247,10 @@ class DateRelative(TimedTrigger):
             return
         name = trigger["field"]
         fspec = spec.live_fields.get(name)
-        if fspec is None and name not in ("created_at", "updated_at"):
+        if fspec is None:
             yield field_error("trigger.field", f"{spec.key!r} has no field {name!r}")
-        elif fspec is not None and fspec.type not in DATE_TYPES:
-            yield field_error("trigger.field", f"{name!r} is a {fspec.type} field, not a date or date-time")
+        elif fspec.type not in DATE_TYPES:
+            yield field_error("trigger.field", f"{name!r} is a {fspec.type} field, not a date or date-time field")
 
 
 class Manual(TriggerType):

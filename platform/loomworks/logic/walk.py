@@ -45,3 +45,21 @@ def variables(rule: Any) -> Iterable[str]:
     elif isinstance(rule, list):
         for item in rule:
             yield from variables(item)
+
+
+def bind_variables(rule: Any, data: dict[str, Any], names: tuple[str, ...]) -> Any:
+    """The rule with every literal ``var`` whose first segment is one of ``names`` replaced by
+    its value in ``data``: the context of one moment (``$user.id``, ``$record.company``) made
+    constant, so the rule can be evaluated or compiled to SQL where that context is absent."""
+    from .evaluator import evaluate  # the evaluator's own modules import this one
+
+    if isinstance(rule, dict) and len(rule) == 1 and "var" in rule:
+        found = list(variables(rule))
+        if found and found[0].partition(".")[0] in names:
+            return {"preserve": evaluate(rule, data)}
+        return rule
+    if isinstance(rule, dict):
+        return {key: bind_variables(value, data, names) for key, value in rule.items()}
+    if isinstance(rule, list):
+        return [bind_variables(item, data, names) for item in rule]
+    return rule

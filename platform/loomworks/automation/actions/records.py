@@ -14,7 +14,7 @@ from ...errors import ErrorDetail, ValidationFailed, field_error
 from ...fields.entity import EntitySpec
 from ...fields.registry import FIELD_TYPES
 from ...fields.relations import RelationType
-from ...logic.walk import variables
+from ...logic.walk import bind_variables
 from ...records import computed
 from ...records.query import ListParams, list_records
 from ...records.service import create_record, get_record, update_record
@@ -208,18 +208,7 @@ def related_entity(world: RuleWorld, spec: EntitySpec, relation: str) -> tuple[E
 def bind_constants(logic: Any, data: dict[str, Any]) -> Any:
     """Replace reads of the trigger's context (``$record.x``, ``$old.x``, ...) with their values,
     so a filter over other records can be compiled to SQL with them as constants."""
-    from ...logic.evaluator import evaluate
-
-    if isinstance(logic, dict) and len(logic) == 1 and "var" in logic:
-        names = list(variables(logic))
-        if names and names[0].partition(".")[0] in BOUND_NAMES:
-            return evaluate(logic, data)
-        return logic
-    if isinstance(logic, dict):
-        return {key: bind_constants(value, data) for key, value in logic.items()}
-    if isinstance(logic, list):
-        return [bind_constants(item, data) for item in logic]
-    return logic
+    return bind_variables(logic, data, BOUND_NAMES)
 
 
 class Recompute(ActionType):
