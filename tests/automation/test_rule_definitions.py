@@ -206,6 +206,11 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
         with_(VALID, run_as={"type": "system", "grants": [{"entity": "ghost", "actions": ["create"]}]}),
         "run_as.grants.0.entity",
     ),
+    (
+        "a step no earlier action made",
+        with_(VALID, actions=[{"type": "set_fields", "values": {"note": {"var": "$steps.project.name"}}}]),
+        "actions.0",
+    ),
     ("label missing", {k: v for k, v in VALID.items() if k != "label"}, "label"),
 ]
 

@@ -108,6 +108,33 @@ def _rule_errors(doc: dict[str, Any], world: RuleWorld) -> Iterable[ErrorDetail]
     names = [a.get("name") for a in doc["actions"] if a.get("name")]
     for name in {n for n in names if names.count(n) > 1}:
         yield field_error("actions", f"two actions are named {name!r}")
+    yield from _step_errors(doc["actions"])
+
+
+def _step_errors(actions: list[dict[str, Any]]) -> Iterable[ErrorDetail]:
+    """``$steps.<name>`` must name a ``create_record`` action that comes earlier."""
+    earlier: set[str] = set()
+    for index, action in enumerate(actions):
+        for name in sorted(_step_names(action)):
+            if name not in earlier:
+                yield field_error(f"actions.{index}", f"$steps.{name}: no earlier action is named {name!r}")
+        if action.get("type") == "create_record" and action.get("name"):
+            earlier.add(action["name"])
+
+
+def _step_names(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        found: set[str] = set()
+        if len(value) == 1 and "var" in value:
+            name = value["var"][0] if isinstance(value["var"], list) and value["var"] else value["var"]
+            if isinstance(name, str) and name.startswith("$steps."):
+                found.add(name.split(".")[1])
+        for item in value.values():
+            found |= _step_names(item)
+        return found
+    if isinstance(value, list):
+        return set().union(*(_step_names(item) for item in value)) if value else set()
+    return set()
 
 
 def _action_errors(
