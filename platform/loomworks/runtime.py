@@ -73,7 +73,10 @@ class Runtime:
                 self._after_rollback(tx)
                 raise
             for hook in tx.after_commit:
-                hook()
+                try:
+                    hook()
+                except Exception:  # the work is committed: a hook failing must not turn it into an error
+                    log.exception("an after-commit hook failed")
         finally:
             if connection is None:
                 conn.close()
