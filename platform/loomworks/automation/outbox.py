@@ -80,15 +80,19 @@ def _deliver_after_commit(tx: Tx, outbox_id: int) -> None:
 # --- claiming and finishing (workers) ----------------------------------------------------------
 
 
+def _abandoned(now: datetime) -> Any:
+    return and_(outbox.c.status == "processing", outbox.c.lease_until < now, outbox.c.attempts >= outbox.c.max_attempts)
+
+
+def has_abandoned(conn: Connection, now: datetime) -> bool:
+    return conn.execute(select(outbox.c.id).where(_abandoned(now)).limit(1)).first() is not None
+
+
 def bury_abandoned(conn: Connection, now: datetime) -> int:
     """Deliveries whose workers died on every one of their attempts are dead, not retried forever."""
     result = conn.execute(
         update(outbox)
-        .where(
-            outbox.c.status == "processing",
-            outbox.c.lease_until < now,
-            outbox.c.attempts >= outbox.c.max_attempts,
-        )
+        .where(_abandoned(now))
         .values(
             status="dead",
             claimed_by=None,

@@ -52,8 +52,11 @@ class Worker:
         return delivered
 
     def deliver_due(self, limit: int = BATCH) -> int:
-        with write_connection(self.runtime.engine) as conn, unit_of_work(conn):
-            outbox.bury_abandoned(conn, utcnow())
+        with self.runtime.engine.connect() as conn:
+            abandoned = outbox.has_abandoned(conn, utcnow())
+        if abandoned:  # a write only when there is something to bury (SQLite has one writer)
+            with write_connection(self.runtime.engine) as conn, unit_of_work(conn):
+                outbox.bury_abandoned(conn, utcnow())
         with self.runtime.engine.connect() as conn:
             ids = outbox.due_ids(conn, utcnow(), limit)
         for outbox_id in ids:
