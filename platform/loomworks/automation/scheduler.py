@@ -33,7 +33,6 @@ from ..core.context import SYSTEM_ACTOR, Tx
 from ..core.db import upsert
 from ..core.sqltypes import utcnow
 from ..records.query import ListParams, list_records
-from ..records.service import get_record
 from .engine import RuleFailed, chain_root, execute
 from .models import schedules
 from .rules import Rule
@@ -41,6 +40,8 @@ from .triggers import UNITS, TriggerInput, zone
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = "09:00"
+#: Records read per query when a scheduled rule runs over many.
+PAGE = 200
 
 
 def tick(runtime: Any, now: datetime | None = None) -> int:
@@ -142,7 +143,7 @@ def _matching(tx: Tx, entity: str, where: Any) -> Iterator[dict[str, Any]]:
     system = tx.acting_as(SYSTEM_ACTOR)
     cursor = None
     while True:
-        page = list_records(system, entity, ListParams(where=where, limit=200, cursor=cursor, with_total=False))
+        page = list_records(system, entity, ListParams(where=where, limit=PAGE, cursor=cursor, with_total=False))
         yield from page["items"]
         cursor = page["next_cursor"]
         if cursor is None:
@@ -166,8 +167,11 @@ def _fire_window(tx: Tx, rule: Rule, row: Any, now: datetime) -> int:
         .order_by(column, table.c.id)
     )
     ids = [r[0] for r in tx.conn.execute(query)]
-    system = tx.acting_as(SYSTEM_ACTOR)
-    records = (get_record(system, spec.key, record_id) for record_id in ids)
+    records = (
+        record
+        for chunk in range(0, len(ids), PAGE)
+        for record in _matching(tx, spec.key, {"in": [{"var": "id"}, ids[chunk : chunk + PAGE]]})
+    )
     _run_each(tx, rule, records, {"window_start": start.isoformat(), "window_end": now.isoformat()})
     return 1 if ids else 0
 
