@@ -173,7 +173,8 @@ describe.each(['en', 'zh-CN'] as const)('the project form in %s', (language) => 
     await page.locator('#root_name').pressSequentially(`Journey ${language}`);
     await page.locator('#root_code').pressSequentially(`JR-${language}`);
     await page.locator('#root_cancel_reason').pressSequentially('budget cut');
-    expect(await inlineErrors(page)).toEqual({});
+    // Errors clear as the fields are filled (React may render that a moment after the last key).
+    await expect.poll(() => inlineErrors(page)).toEqual({});
     await choose(page, 'root_status', words.active);
     await page.locator('#root_cancel_reason').waitFor({ state: 'detached' });
 
