@@ -79,17 +79,19 @@ class Notify(ActionType):
         channels = action.get("channels", ["in_app"])
         entity, record_id = _link(ctx, action)
         context = template_context(ctx.data)
-        sent_emails = 0
+        mailed: set[str] = set()  # one email per address, even when it is both a user's and listed
         for person in recipients:
             title, body = self._texts(action, person.locale, context)
             if "in_app" in channels:
                 deliver_in_app(tx, person.id, title, body, entity=entity, record_id=record_id, rule=ctx.rule.key)
-            if "email" in channels:
-                sent_emails += self._email(ctx, person.email, title, body)
+            if "email" in channels and person.email.lower() not in mailed:
+                mailed.add(person.email.lower())
+                self._email(ctx, person.email, title, body)
         for address in to.get("emails", []):
-            title, body = self._texts(action, "en", context)
-            sent_emails += self._email(ctx, address, title, body)
-        return {"recipients": [p.id for p in recipients], "emails": sent_emails, "channels": channels}
+            if address.lower() not in mailed:
+                mailed.add(address.lower())
+                self._email(ctx, address, *self._texts(action, "en", context))
+        return {"recipients": [p.id for p in recipients], "emails": len(mailed), "channels": channels}
 
     def _texts(self, action: dict[str, Any], locale: str, context: dict[str, Any]) -> tuple[str, str]:
         title = render_text(localized(action["title"], locale), context, "title")
@@ -97,11 +99,10 @@ class Notify(ActionType):
         return title, body
 
     @staticmethod
-    def _email(ctx: ActionContext, address: str, subject: str, text: str) -> int:
+    def _email(ctx: ActionContext, address: str, subject: str, text: str) -> None:
         key = f"{ctx.run_uid}:{ctx.index}:{address.lower()}"
         payload = {"to": address, "subject": subject.replace("\n", " ")[:300], "text": text}
         enqueue(ctx.tx, "email", payload, key, rule=ctx.rule.key, run_uid=ctx.run_uid)
-        return 1
 
 
 def _link(ctx: ActionContext, action: dict[str, Any]) -> tuple[str | None, Any]:
