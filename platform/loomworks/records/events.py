@@ -59,3 +59,18 @@ def changed_keys(before: dict[str, Any] | None, after: dict[str, Any], keys: lis
     if before is None:
         return frozenset(k for k in keys if after.get(k) not in (None, [], ""))
     return frozenset(k for k in keys if before.get(k) != after.get(k))
+
+
+def announce(
+    tx: Tx,
+    entity: str,
+    kind: EventKind,
+    record: dict[str, Any],
+    old: dict[str, Any] | None,
+    changed: frozenset[str],
+    cause: str = "write",
+) -> None:
+    """Tell the listeners (rules) about one write, inside its transaction; nothing is built
+    when none of them watches the entity."""
+    if listening(tx, entity):
+        emit(tx, RecordEvent(entity, kind, record["id"], record, old, changed, tx.actor, cause))

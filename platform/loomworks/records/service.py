@@ -33,7 +33,7 @@ from .access import (
 )
 from .auto_numbers import missing_numbers, next_auto_number
 from .children import remove_link_targets, write_children, write_links
-from .events import EventKind, RecordEvent, changed_keys, emit, listening
+from .events import announce, changed_keys
 from .history import changes_between, read_history, write_history
 from .integrity import TAKEN, enforce_restrict, missing_targets, unique_conflicts
 from .prepare import Prepared, prepare
@@ -103,7 +103,7 @@ def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False) -> Re
     history = {k: [None, v] for k, v in json_record.items() if not FIELD_TYPES.get(spec.all_fields[k].type).is_empty(v)}
     write_history(tx.conn, entity, record_id, 1, "create", history, tx.actor.id)
     _refresh_parents(tx, spec, [{}, json_record])
-    _announce(tx, spec, "created", record, None, changed_keys(None, record, list(spec.live_fields)))
+    announce(tx, spec.key, "created", record, None, changed_keys(None, record, list(spec.live_fields)))
     return _result_for_reader(tx, spec, record)
 
 
@@ -159,7 +159,7 @@ def update_record(
     write_history(tx.conn, entity, record_id, version, "update", changes, tx.actor.id)
     _refresh_parents(tx, spec, [current, merged])
     after = {**merged, "_version": version}
-    _announce(tx, spec, "updated", after, current, frozenset(changes), cause="integrity" if system else "write")
+    announce(tx, spec.key, "updated", after, current, frozenset(changes), cause="integrity" if system else "write")
     return {} if system else _result_for_reader(tx, spec, {"id": record_id, "_version": version})
 
 
@@ -198,7 +198,7 @@ def delete_record(tx: Tx, entity: str, record_id: Any, _depth: int = 0) -> None:
             else:
                 update_record(tx, source.key, source_id, {fspec.key: None}, system=True)
     _refresh_parents(tx, spec, [current])
-    _announce(tx, spec, "deleted", current, current, frozenset(), cause="integrity" if system else "write")
+    announce(tx, spec.key, "deleted", current, current, frozenset(), cause="integrity" if system else "write")
 
 
 def restore_record(tx: Tx, entity: str, record_id: Any) -> Record:
@@ -371,20 +371,6 @@ def _refresh_parents(tx: Tx, spec: EntitySpec, states: list[dict[str, Any]]) -> 
         via = fspec.options["via"]
         parents.setdefault(via, set()).update(s.get(via) for s in states if s.get(via) is not None)
     computed.refresh_rollups(tx, spec, parents)
-
-
-def _announce(
-    tx: Tx,
-    spec: EntitySpec,
-    kind: EventKind,
-    record: Record,
-    old: Record | None,
-    changed: frozenset[str],
-    cause: str = "write",
-) -> None:
-    """Tell the listeners (rules) about the write, inside its transaction."""
-    if listening(tx, spec.key):
-        emit(tx, RecordEvent(spec.key, kind, record["id"], record, old, changed, tx.actor, cause))
 
 
 def _stale(current_version: int | None) -> Conflict:
