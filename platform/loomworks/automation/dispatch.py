@@ -39,7 +39,11 @@ class Automation:
             return
         with chain_root(tx) as chain:
             for rule in matching:
-                trigger = TriggerInput(rule.trigger["type"], event.entity, event.record, event.old, event.actor)
+                # How the write came about (a rollup moving, an on_delete) goes into the run log.
+                extra = {} if event.cause == "write" else {"cause": event.cause}
+                trigger = TriggerInput(
+                    rule.trigger["type"], event.entity, event.record, event.old, event.actor, extra=extra
+                )
                 execute(tx, rule, trigger, chain)
 
     # --- workers ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ dictionary lookup and builds no event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from ..core.context import Actor, Tx
@@ -33,7 +33,6 @@ class RecordEvent:
     #: How the write came about: ``"write"`` (someone or a rule called the service),
     #: ``"rollup"`` (recomputed from related records), ``"integrity"`` (an ``on_delete``).
     cause: str = "write"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class RecordListener(Protocol):
