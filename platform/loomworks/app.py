@@ -25,6 +25,7 @@ from .api import (
     roles,
     rules,
     users,
+    workflows,
 )
 from .api.context import check_request_text, release_request_connection
 from .api.converters import IdConverter
@@ -75,6 +76,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         rules.bp,
         records.bp,
         record_actions.bp,
+        workflows.definitions_bp,
+        workflows.records_bp,
+        workflows.approvals_bp,
         automation.bp,
         notifications.bp,
         hooks.bp,

@@ -8,7 +8,7 @@ own Runtime exactly as the web app does.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
@@ -22,8 +22,13 @@ from .core.schema import create_system_tables
 from .fields.entity import EntitySpec
 from .meta.store import EntityCache, generation_changed_here
 from .records.events import RecordListener
+from .records.guards import WriteGuard
 from .records.schema import ValidatorCache
 from .storage.tables import EntityTables, TableCache
+from .workflows import deadlines
+from .workflows.dependencies import check_workflows_still_hold
+from .workflows.guard import StateGuard
+from .workflows.index import WorkflowCache
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +45,12 @@ class Runtime:
         self.listeners: list[RecordListener] = [self.automation]
         #: Asked before an entity changes or is deleted, with the entities as they would be
         #: afterwards; one that would be broken by it raises (rules using a removed field).
-        self.entity_guards: list[EntityGuard] = [check_rules_still_hold]
+        self.entity_guards: list[EntityGuard] = [check_rules_still_hold, check_workflows_still_hold]
+        self.workflows = WorkflowCache()
+        #: Asked by the records service before each create and update (workflow state fields).
+        self.write_guards: list[WriteGuard] = [StateGuard()]
+        #: Run on every worker tick after the rule scheduler (approval reminders and deadlines).
+        self.timers: list[Callable[[Runtime], int]] = [deadlines.tick]
 
     def create_schema(self) -> None:
         with write_connection(self.engine) as conn, conn.begin():

@@ -21,7 +21,7 @@ from .models import users as users_table
 from .policy import permissions_for
 
 BUILTIN_ROLES = ("admin", "builder", "member")
-EDITABLE = frozenset({"name", "roles", "active", "locale", "link", "password"})
+EDITABLE = frozenset({"name", "roles", "active", "locale", "link", "password", "manager"})
 LOCALES = ("en", "zh-CN")
 
 
@@ -57,7 +57,7 @@ def create_user(conn: Connection, actor: Actor, body: Any, address: str | None =
     require_admin(conn, actor)
     if not isinstance(body, dict):
         raise ValidationFailed("the body must be an object", [field_error("body", "must be an object")])
-    unknown = set(body) - {"email", "name", "password", "roles", "locale", "link"}
+    unknown = set(body) - {"email", "name", "password", "roles", "locale", "link", "manager"}
     errors = [field_error(key[:100], "unknown field") for key in sorted(unknown)]
     email = body.get("email")
     if not isinstance(email, str):
@@ -65,6 +65,7 @@ def create_user(conn: Connection, actor: Actor, body: Any, address: str | None =
         email = ""
     errors += _role_errors(conn, body.get("roles", ["member"]))
     errors += _profile_errors(body)
+    errors += _manager_errors(conn, None, body)
     if errors:
         raise ValidationFailed("the user cannot be created", errors)
     generated = body.get("password") is None
@@ -72,8 +73,9 @@ def create_user(conn: Connection, actor: Actor, body: Any, address: str | None =
     row = users.create_user(
         conn, email, password, name=body.get("name", ""), roles=body.get("roles"), locale=body.get("locale", "en")
     )
-    if body.get("link") is not None:
-        conn.execute(update(users_table).where(users_table.c.id == row["id"]).values(link=body["link"]))
+    extra = {"link": body.get("link"), "manager_id": body.get("manager")}
+    if any(value is not None for value in extra.values()):
+        conn.execute(update(users_table).where(users_table.c.id == row["id"]).values(**extra))
         row = users.get_user(conn, row["id"])
     audit.record(
         conn, actor, "user.create", f"user:{row['id']}", {"email": row["email"], "roles": row["roles"]}, address
@@ -95,10 +97,13 @@ def update_user(conn: Connection, actor: Actor, user_id: int, body: Any, address
     if "active" in body and not isinstance(body["active"], bool):
         errors.append(field_error("active", "must be true or false"))
     errors += _profile_errors(body)
+    errors += _manager_errors(conn, user_id, body)
     if errors:
         raise ValidationFailed("the user cannot be changed", errors)
     _keep_an_admin(conn, current, body)
     values = {key: body[key] for key in ("name", "roles", "active", "locale", "link") if key in body}
+    if "manager" in body:
+        values["manager_id"] = body["manager"]
     if values:
         conn.execute(update(users_table).where(users_table.c.id == user_id).values(**values))
     if "roles" in values:
@@ -129,6 +134,25 @@ def _role_errors(conn: Connection, roles: Any) -> list[Any]:
         return [field_error("roles", "must be a list of role keys")]
     unknown = sorted(set(roles) - known_roles(conn))
     return [field_error("roles", f"unknown role {role[:60]!r}") for role in unknown]
+
+
+def _manager_errors(conn: Connection, user_id: int | None, body: dict[str, Any]) -> list[Any]:
+    """A manager is another existing user, and following managers up never comes back here."""
+    manager = body.get("manager")
+    if manager is None:
+        return []
+    if isinstance(manager, bool) or not isinstance(manager, int):
+        return [field_error("manager", "must be a user id or null")]
+    seen = {user_id}
+    while manager is not None:
+        if manager in seen:
+            return [field_error("manager", "would make someone their own manager")]
+        row = conn.execute(select(users_table.c.manager_id).where(users_table.c.id == manager)).first()
+        if row is None:
+            return [field_error("manager", f"no user {manager}")]
+        seen.add(manager)
+        manager = row.manager_id
+    return []
 
 
 def _profile_errors(body: dict[str, Any]) -> list[Any]:

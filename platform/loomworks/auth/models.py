@@ -19,6 +19,8 @@ users = Table(
     Column("locale", String(16), nullable=False, default="en"),
     Column("active", Boolean, nullable=False, default=True),
     Column("link", JSON, nullable=True),
+    #: Who approves for this user when an approval step names "the manager of" them.
+    Column("manager_id", BigInteger, nullable=True),
     Column("session_nonce", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("last_login_at", UtcDateTime(), nullable=True),

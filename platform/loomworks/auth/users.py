@@ -132,6 +132,7 @@ def public_user(user: dict[str, Any]) -> dict[str, Any]:
         "roles": list(user["roles"] or []),
         "locale": user["locale"],
         "active": user["active"],
+        "manager": user.get("manager_id"),
     }
 
 

@@ -33,7 +33,8 @@ SECRET_BYTES = 32
 
 def rule_world(tx: Tx) -> RuleWorld:
     roles = {d.key for d in store.list_definitions(tx.conn, "role")} | set(BUILTIN_ROLES)
-    return RuleWorld(specs=tx.runtime.entities.specs(tx.conn), roles=frozenset(roles))
+    workflows = {d.key: d.effective for d in store.list_definitions(tx.conn, "workflow")}
+    return RuleWorld(specs=tx.runtime.entities.specs(tx.conn), roles=frozenset(roles), workflows=workflows)
 
 
 def _validated(tx: Tx, doc: dict[str, Any]) -> dict[str, Any]:

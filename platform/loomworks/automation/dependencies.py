@@ -29,7 +29,8 @@ def check_rules_still_hold(tx: Tx, entity: str, after: dict[str, EntitySpec]) ->
     mentioned = [r for r in rules if r.enabled and named.search(json.dumps(r.doc))]
     if not mentioned:
         return
-    world = RuleWorld(specs=after, roles=rule_world(tx).roles)
+    current = rule_world(tx)
+    world = RuleWorld(specs=after, roles=current.roles, workflows=current.workflows)
     problems = []
     for rule in mentioned:
         try:

@@ -12,7 +12,6 @@ definitions itself sees its own uncommitted rules through a private index.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from typing import Any
 
@@ -20,12 +19,12 @@ from sqlalchemy import Connection
 
 from ..core.context import Tx
 from ..meta import store
+from ..meta.generation_cache import GenerationCache
 from ..records.events import RecordEvent
 from .rules import KIND, Rule
 from .triggers import ANY_VALUE, value_key
 
 TIMED = ("schedule", "date_relative")
-_PRIVATE = "loomworks_private_rule_index"
 
 
 class RuleIndex:
@@ -64,6 +63,10 @@ class RuleIndex:
     def get(self, key: str) -> Rule | None:
         return self.rules.get(key)
 
+    def filed(self, key: tuple[Any, ...]) -> list[Rule]:
+        """Enabled rules filed under ``key`` by their trigger type, in key order."""
+        return list(self._filed.get(key, ()))
+
     def manual(self, entity: str) -> list[Rule]:
         """Enabled buttons of ``entity``, in key order."""
         return list(self._filed.get(("manual", entity), ()))
@@ -73,31 +76,11 @@ def load_rules(conn: Connection) -> list[Rule]:
     return [Rule(d.key, d.version, d.effective) for d in store.list_definitions(conn, KIND)]
 
 
-class RuleCache:
+class RuleCache(GenerationCache[RuleIndex]):
     """The index of one process, rebuilt when the definition generation moves."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._generation = -1
-        self._index = RuleIndex([])
+        super().__init__(lambda conn: RuleIndex(load_rules(conn)), "rule_index")
 
     def index(self, tx: Tx) -> RuleIndex:
-        conn = tx.conn
-        generation = tx.runtime.entities.generation(conn)
-        if store.generation_changed_here(conn):
-            return self._private(conn, generation)
-        if generation != self._generation:
-            index = RuleIndex(load_rules(conn))
-            with self._lock:
-                self._index, self._generation = index, generation
-        return self._index
-
-    @staticmethod
-    def _private(conn: Connection, generation: int) -> RuleIndex:
-        transaction = conn.get_transaction()
-        memo = conn.info.get(_PRIVATE)
-        if memo is not None and memo[0] is transaction and memo[1] == generation:
-            return memo[2]  # type: ignore[no-any-return]
-        index = RuleIndex(load_rules(conn))
-        conn.info[_PRIVATE] = (transaction, generation, index)
-        return index
+        return self.get(tx)

@@ -99,7 +99,7 @@ def _rule_errors(doc: dict[str, Any], world: RuleWorld) -> Iterable[ErrorDetail]
         return
     yield from trigger_type.errors(trigger, world)
     spec = world.entity(trigger.get("entity")) if binds_record(trigger) else None
-    free = ("$payload",) if trigger["type"] == "webhook" else ()
+    free = trigger_type.free_names
     if "condition" in doc:
         yield from logic_errors(doc["condition"], spec, "condition", free=free)
     yield from _run_as_errors(doc.get("run_as", "trigger_user"), trigger_type, trigger, world)

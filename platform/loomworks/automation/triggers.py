@@ -58,6 +58,8 @@ class RuleWorld:
 
     specs: dict[str, EntitySpec]
     roles: frozenset[str]
+    #: Workflow definitions by key (transition triggers and actions name their transitions).
+    workflows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def entity(self, key: Any) -> EntitySpec | None:
         return self.specs.get(key) if isinstance(key, str) else None
@@ -72,6 +74,8 @@ class TriggerType:
     record_bound: ClassVar[bool] = True
     #: A person causes it, so ``run_as: trigger_user`` means someone.
     has_user: ClassVar[bool] = True
+    #: ``$`` names its runs add to what the condition may read (``$payload``, ``$transition``).
+    free_names: ClassVar[tuple[str, ...]] = ()
 
     def schema(self) -> Draft202012Validator:
         return Draft202012Validator(
@@ -277,6 +281,7 @@ class InboundWebhook(TriggerType):
     type = "webhook"
     record_bound = False
     has_user = False
+    free_names = ("$payload",)
 
 
 TRIGGERS: Registry[TriggerType] = Registry("trigger types")

@@ -43,10 +43,11 @@ class Worker:
     def run_once(self) -> int:
         """One pass: heartbeat, due schedules, due deliveries. Returns deliveries attempted."""
         self._heartbeat()
-        try:
-            scheduler.tick(self.runtime)
-        except Exception:
-            log.exception("scheduler tick failed")
+        for timer in (scheduler.tick, *self.runtime.timers):
+            try:
+                timer(self.runtime)
+            except Exception:
+                log.exception("timer %s failed", getattr(timer, "__module__", timer))
         delivered = self.deliver_due()
         self._prune()
         return delivered

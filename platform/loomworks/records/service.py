@@ -34,6 +34,7 @@ from .access import (
 from .auto_numbers import missing_numbers, next_auto_number
 from .children import remove_link_targets, write_children, write_links
 from .events import announce, changed_keys
+from .guards import before_create, before_update
 from .history import changes_between, read_history, write_history
 from .integrity import TAKEN, enforce_restrict, missing_targets, unique_conflicts
 from .prepare import Prepared, prepare
@@ -62,6 +63,7 @@ def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False) -> Re
     sent = set(body) if isinstance(body, dict) else set()
     if not system:
         _refuse_hidden(access, sent)
+    body = before_create(tx, spec, body)
     prepared = prepare(tx, spec, computed.apply_defaults(spec, body) if isinstance(body, dict) else body, None)
     now = utcnow()
     values = dict(prepared.db_values)
@@ -108,10 +110,18 @@ def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False) -> Re
 
 
 def update_record(
-    tx: Tx, entity: str, record_id: Any, body: Any, expected_version: int | None = None, *, system: bool = False
+    tx: Tx,
+    entity: str,
+    record_id: Any,
+    body: Any,
+    expected_version: int | None = None,
+    *,
+    system: bool = False,
+    cause: str | None = None,
 ) -> Record:
     """Change fields; ``system`` marks a consequence the builder configured (nulling a reference
-    to a deleted record), which applies whatever the actor's own grants on this row are."""
+    to a deleted record, a workflow transition), which applies whatever the actor's own grants
+    on this row are. ``cause`` says how it came about, for the rules it triggers."""
     spec = tx.runtime.entities.get(tx.conn, entity)
     if not system:
         authorize(tx, "update", f"entity:{entity}")
@@ -125,6 +135,7 @@ def update_record(
     if expected_version is not None and expected_version != row["version"]:
         raise _stale(row["version"])
     current = _serialize(tx, spec, row)
+    before_update(tx, spec, body, current)
     prepared = prepare(tx, spec, body, current)
     values = dict(prepared.db_values)
     merged = {**current, **prepared.json_values}
@@ -159,7 +170,8 @@ def update_record(
     write_history(tx.conn, entity, record_id, version, "update", changes, tx.actor.id)
     _refresh_parents(tx, spec, [current, merged])
     after = {**merged, "_version": version}
-    announce(tx, spec.key, "updated", after, current, frozenset(changes), cause="integrity" if system else "write")
+    cause = cause or ("integrity" if system else "write")
+    announce(tx, spec.key, "updated", after, current, frozenset(changes), cause=cause)
     return {} if system else _result_for_reader(tx, spec, {"id": record_id, "_version": version})
 
 

@@ -1,0 +1,80 @@
+"""The workflow history of a record: transitions and every approval event, who and when.
+
+Read through ``GET /api/records/{entity}/{id}/workflow``, for whoever may read the record;
+a person named in an event is shown by name and email, as on the record's field history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from ..auth.models import users
+from ..core.context import Tx
+from ..core.sqltypes import utcnow
+from .models import events
+
+
+def write(
+    tx: Tx,
+    workflow: str,
+    entity: str,
+    record_id: int,
+    event: str,
+    *,
+    transition: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    approval_id: int | None = None,
+    step: int | None = None,
+    comment: str | None = None,
+    data: dict[str, Any] | None = None,
+    actor_id: int | None | bool = False,
+) -> None:
+    """One event, by the transaction's actor unless ``actor_id`` says otherwise (None: the system)."""
+    tx.conn.execute(
+        insert(events).values(
+            entity=entity,
+            record_id=record_id,
+            workflow=workflow,
+            event=event,
+            transition=transition,
+            from_state=from_state,
+            to_state=to_state,
+            approval_id=approval_id,
+            step=step,
+            actor_id=tx.actor.id if actor_id is False else actor_id,
+            comment=comment,
+            data=data,
+            at=utcnow(),
+        )
+    )
+
+
+def read(tx: Tx, entity: str, record_id: int) -> list[dict[str, Any]]:
+    rows = tx.conn.execute(
+        select(events, users.c.name, users.c.email)
+        .select_from(events.outerjoin(users, users.c.id == events.c.actor_id))
+        .where(events.c.entity == entity, events.c.record_id == record_id)
+        .order_by(events.c.id)
+    ).mappings()
+    return [describe(dict(row)) for row in rows]
+
+
+def describe(row: dict[str, Any]) -> dict[str, Any]:
+    actor = {"id": row["actor_id"], "name": row.get("name") or row.get("email"), "email": row.get("email")}
+    return {
+        "id": row["id"],
+        "at": row["at"].isoformat(),
+        "workflow": row["workflow"],
+        "event": row["event"],
+        "transition": row["transition"],
+        "from": row["from_state"],
+        "to": row["to_state"],
+        "approval": row["approval_id"],
+        "step": row["step"],
+        "actor": actor if row["actor_id"] is not None else None,
+        "comment": row["comment"],
+        "data": row["data"] or {},
+    }
