@@ -4,6 +4,7 @@ managers who approve, their director, legal (copied in), and an outsider."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,7 @@ def review_workflow(approval: dict[str, Any] | None = None, **extra: Any) -> dic
         "entity": "contract",
         "field": "status",
         "initial": "draft",
-        "states": STATES,
+        "states": copy.deepcopy(STATES),
         "transitions": [
             {
                 "key": "submit",
