@@ -90,6 +90,7 @@ class People:
     legal: Api
     legal_id: int
     outsider: Api
+    outsider_id: int
     admin_id: int
 
     @property
@@ -135,7 +136,7 @@ def people(api: Api, app: Flask, runtime: Runtime, admin_user: dict[str, Any]) -
     mgr1, mgr1_row = user_api(app, runtime, "mgr1@example.com", ["sales_manager"])
     mgr2, mgr2_row = user_api(app, runtime, "mgr2@example.com", ["sales_manager"])
     legal, legal_row = user_api(app, runtime, "legal@example.com", ["legal"])
-    outsider, _ = user_api(app, runtime, "outsider@example.com", ["member"])
+    outsider, outsider_row = user_api(app, runtime, "outsider@example.com", ["member"])
     status, body = api.patch(f"/api/users/{mgr2_row['id']}", {"manager": director_row["id"]})
     assert status == 200 and body["manager"] == director_row["id"], body
     return People(
@@ -151,5 +152,6 @@ def people(api: Api, app: Flask, runtime: Runtime, admin_user: dict[str, Any]) -
         legal,
         legal_row["id"],
         outsider,
+        outsider_row["id"],
         admin_user["id"],
     )

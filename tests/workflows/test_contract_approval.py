@@ -59,7 +59,7 @@ def test_both_managers_must_approve_then_the_contract_is_signed(people: People) 
     assert any(n["title"] == "Approved: Sign of C-1" and "Mgr2" in n["body"] for n in people.inbox(people.rep))
     assert people.mgr1.get("/api/approvals?mine=1")[1]["items"] == []
 
-    events = [(e["event"], e["actor"]["email"] if e["actor"] else None) for e in people.history(contract)]
+    events = [(e["event"], e["user"]["email"] if e["user"] else None) for e in people.history(contract)]
     assert events == [
         ("transitioned", "rep@example.com"),
         ("requested", "rep@example.com"),
@@ -164,7 +164,7 @@ def test_an_overdue_step_is_escalated_to_the_approvers_manager(people: People) -
     assert people.state(contract) == "signed"
     escalations = [e for e in people.history(contract) if e["event"] == "escalate"]
     assert escalations[0]["data"] == {"from": people.mgr2_id, "to": [people.director_id]}
-    assert escalations[0]["actor"] is None  # the system did it
+    assert escalations[0]["user"] is None  # the system did it
 
 
 def test_an_overdue_step_can_decide_by_itself(people: People) -> None:

@@ -23,6 +23,7 @@ from ..automation.triggers import RuleWorld
 from ..errors import ErrorDetail, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..fields.registry import FIELD_TYPES
+from ..logic.walk import variables
 from ..meta.validation import meta_validator, schema_errors
 
 KIND = "workflow"
@@ -68,6 +69,13 @@ class Transition:
     @property
     def comment_required(self) -> bool:
         return self.doc.get("comment") == "required"
+
+    @cached_property
+    def guard_reads_form(self) -> bool:
+        """Whether the guard reads a field the transition asks for: the listing then offers the
+        transition even though the record fails the guard today, since the form can fix that."""
+        asked = {key for key, _required in self.fields}
+        return self.guard is not None and any(name.split(".")[0] in asked for name in variables(self.guard))
 
     @cached_property
     def fields(self) -> tuple[tuple[str, bool], ...]:

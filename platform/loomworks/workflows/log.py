@@ -74,7 +74,7 @@ def describe(row: dict[str, Any]) -> dict[str, Any]:
         "to": row["to_state"],
         "approval": row["approval_id"],
         "step": row["step"],
-        "actor": actor if row["actor_id"] is not None else None,
+        "user": actor if row["actor_id"] is not None else None,
         "comment": row["comment"],
         "data": row["data"] or {},
     }

@@ -64,12 +64,15 @@ def list_transitions(tx: Tx, entity: str, record_id: Any) -> dict[str, Any]:
 
 
 def offered(tx: Tx, workflow: Workflow, record: dict[str, Any]) -> list[dict[str, Any]]:
-    """Transitions from the record's state that the caller may take, guards considered."""
-    return [
-        describe_transition(workflow, transition)
-        for transition in workflow.from_state(record.get(workflow.field))
-        if refusal(tx, workflow, transition, record) is None
-    ]
+    """Transitions from the record's state that the caller may take, guards considered: one
+    whose guard fails only on fields its own form asks for is listed with ``guard_met: false``
+    (the form is where the taker supplies them; taking it checks the guard with them)."""
+    listed = []
+    for transition in workflow.from_state(record.get(workflow.field)):
+        reason = refusal(tx, workflow, transition, record)
+        if reason is None or (reason == "guard" and transition.guard_reads_form):
+            listed.append(describe_transition(workflow, transition, guard_met=reason is None))
+    return listed
 
 
 def take(tx: Tx, entity: str, record_id: Any, key: str, body: Any) -> tuple[dict[str, Any], bool]:
@@ -101,18 +104,17 @@ def take(tx: Tx, entity: str, record_id: Any, key: str, body: Any) -> tuple[dict
             [field_error(workflow.field, f"is {state!r}")],
             data={"state": state, "transitions": [t["key"] for t in offered(tx, workflow, record)]},
         )
+    if not may_take(tx, workflow, transition, record):
+        raise Forbidden(f"you may not take {key!r} on this {entity}")
     _check_form(transition, comment, fields)
-    reason = refusal(tx, workflow, transition, {**record, **fields})
-    if reason == "guard":
+    if fields:  # written first, so the guard sees the values as stored; a refusal rolls them back
+        _write_fields(tx, entity, record, fields)
+        record = system_view(tx, entity, record_id)
+    if refusal(tx, workflow, transition, record) == "guard":
         raise ValidationFailed(
             f"the conditions of {key!r} are not met by this {entity}",
             [field_error("guard", "is not met")],
         )
-    if reason is not None:
-        raise Forbidden(f"you may not take {key!r} on this {entity}")
-    if fields:
-        _write_fields(tx, entity, record, fields)
-        record = system_view(tx, entity, record_id)
     if transition.approval is not None:
         return {"approval": request(tx, workflow, transition, record, comment)}, True
     move(tx, workflow, transition, record, transition.to, comment=comment, fields=fields)
@@ -204,7 +206,7 @@ def describe_state(workflow: Workflow, state: Any) -> dict[str, Any] | None:
     }
 
 
-def describe_transition(workflow: Workflow, transition: Transition) -> dict[str, Any]:
+def describe_transition(workflow: Workflow, transition: Transition, *, guard_met: bool = True) -> dict[str, Any]:
     spec_fields = transition.fields
     return {
         "key": transition.key,
@@ -214,6 +216,7 @@ def describe_transition(workflow: Workflow, transition: Transition) -> dict[str,
         "fields": [{"key": key, "required": required} for key, required in spec_fields],
         "comment": "required" if transition.comment_required else "optional",
         "approval": transition.approval is not None,
+        "guard_met": guard_met,
     }
 
 
