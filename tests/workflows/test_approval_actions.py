@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import People, review_workflow
+from workflow_world import People, review_workflow
 
 
 def errors(body: Any) -> dict[str, str]:

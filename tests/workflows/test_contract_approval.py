@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import People, review_workflow
 from loomworks.core.sqltypes import utcnow
 from loomworks.workflows import deadlines
+from workflow_world import People, review_workflow
 
 
 def submitted(people: People) -> dict:

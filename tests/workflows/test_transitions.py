@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from automation_world import user_api
-from conftest import People, review_workflow
+from workflow_world import People, review_workflow
 
 
 def errors(body: Any) -> dict[str, str]:
@@ -42,7 +42,12 @@ def test_the_listing_offers_what_the_caller_may_take_from_the_current_state(peop
     status, body = people.rep.get(f"/api/records/contract/{contract['id']}/transitions")
     assert status == 200
     (workflow,) = body["workflows"]
-    assert workflow["state"] == {"key": "draft", "label": {"en": "Draft", "zh-CN": "草稿"}, "color": "#999999", "category": "open"}
+    assert workflow["state"] == {
+        "key": "draft",
+        "label": {"en": "Draft", "zh-CN": "草稿"},
+        "color": "#999999",
+        "category": "open",
+    }
     submit, cancel = body["items"]
     # No amount yet: the guard fails, but the transition's own form asks for the amount.
     assert submit["key"] == "submit" and submit["guard_met"] is False

@@ -39,8 +39,8 @@ def take_transition(entity: str, record_id: str, transition: str) -> Any:
 def workflow_history(entity: str, record_id: str) -> Any:
     with transaction() as tx:
         record = record_id_param(entity, record_id)
-        get_record(tx, entity, record)  # the caller may read the record, or it is a 404
-        return {"items": log.read(tx, entity, record)}
+        readable = get_record(tx, entity, record)  # the caller may read the record, or it is a 404
+        return {"items": log.read(tx, entity, record, set(readable))}
 
 
 @approvals_bp.get("")

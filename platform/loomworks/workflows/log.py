@@ -13,6 +13,8 @@ from sqlalchemy import insert, select
 from ..auth.models import users
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
+from ..meta import store
+from .definition import KIND
 from .models import events
 
 
@@ -52,14 +54,38 @@ def write(
     )
 
 
-def read(tx: Tx, entity: str, record_id: int) -> list[dict[str, Any]]:
+def read(tx: Tx, entity: str, record_id: int, visible: set[str]) -> list[dict[str, Any]]:
+    """The record's workflow events as a reader who sees the fields ``visible`` may read them:
+    values of other fields (a transition's form, a hidden state field) are left out, as in
+    the record's own history."""
     rows = tx.conn.execute(
         select(events, users.c.name, users.c.email)
         .select_from(events.outerjoin(users, users.c.id == events.c.actor_id))
         .where(events.c.entity == entity, events.c.record_id == record_id)
         .order_by(events.c.id)
     ).mappings()
-    return [describe(dict(row)) for row in rows]
+    fields: dict[str, str | None] = {}
+    found = []
+    for row in rows:
+        if row["workflow"] not in fields:
+            fields[row["workflow"]] = _state_field(tx, row["workflow"])
+        found.append(_for_reader(describe(dict(row)), fields[row["workflow"]], visible))
+    return found
+
+
+def _state_field(tx: Tx, workflow: str) -> str | None:
+    """The field a workflow guards (or guarded: its events outlive a deleted definition)."""
+    stored = store.get_definition(tx.conn, KIND, workflow)
+    return str(stored.effective["field"]) if stored is not None else None
+
+
+def _for_reader(event: dict[str, Any], state_field: str | None, visible: set[str]) -> dict[str, Any]:
+    if state_field is None or state_field not in visible:
+        event["from"] = event["to"] = None
+    fields = event["data"].get("fields")
+    if isinstance(fields, dict):
+        event["data"] = {**event["data"], "fields": {k: v for k, v in fields.items() if k in visible}}
+    return event
 
 
 def describe(row: dict[str, Any]) -> dict[str, Any]:
