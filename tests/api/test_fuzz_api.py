@@ -1,4 +1,4 @@
-"""Fuzzing the meta, records, forms and automation endpoints from the OpenAPI document: no input
+"""Fuzzing the meta, records, forms, automation and approval endpoints from the OpenAPI document: no input
 may cause a 500.
 
 Schemathesis generates valid and invalid requests for every operation the document
@@ -51,15 +51,36 @@ FUZZ_ENTITY = {
     ],
 }
 
+#: Guards ``kind``, so the transition paths are fuzzed against a live workflow.
+FUZZ_WORKFLOW = {
+    "key": "gadget_flow",
+    "label": {"en": "Gadget flow"},
+    "entity": "gadget",
+    "field": "kind",
+    "initial": "a",
+    "states": [{"key": "a", "category": "open"}, {"key": "b", "category": "done"}],
+    "transitions": [
+        {"key": "finish", "from": "a", "to": "b", "fields": [{"key": "count", "required": False}]},
+        {
+            "key": "approve_finish",
+            "from": "a",
+            "to": "b",
+            "approval": {"steps": [{"approvers": [{"role": "admin"}]}], "self_approval": True},
+        },
+    ],
+}
+
 
 @pytest.mark.slow
 def test_no_server_errors(app: Flask, api: Api, admin_token: str) -> None:
     status, body = api.post("/api/meta/entities", FUZZ_ENTITY)
     assert status == 201, body
+    status, body = api.post("/api/meta/workflows", FUZZ_WORKFLOW)
+    assert status == 201, body
     assert api.post("/api/records/gadget", {"name": "seed", "count": 1})[0] == 201
     headers = {"Authorization": f"Bearer {admin_token}"}
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app, headers=headers).include(
-        path_regex=r"^/api/(meta|records|forms|automation|outbox|notifications|hooks)(/|$)"
+        path_regex=r"^/api/(meta|records|forms|automation|outbox|notifications|hooks|approvals)(/|$)"
     )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert any(op.path == "/api/records/gadget" for op in operations)  # per-entity paths are fuzzed too

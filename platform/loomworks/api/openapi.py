@@ -22,6 +22,7 @@ from ..meta.validation import meta_validator
 from ..records.schema import record_schema, write_schema
 from .context import transaction
 from .openapi_automation import automation_paths, record_automation_paths
+from .openapi_workflows import record_workflow_paths, workflow_paths
 from .openapi_paths import admin_paths, auth_paths, meta_paths, record_paths
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -45,8 +46,10 @@ def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
     paths.update(admin_paths())
     paths.update(meta_paths())
     paths.update(automation_paths())
+    paths.update(workflow_paths())
     paths.update(record_paths("{entity}", "AnyRecord", "AnyRecordWrite", generic=True))
     paths.update(record_automation_paths("{entity}", generic=True))
+    paths.update(record_workflow_paths("{entity}", generic=True))
     schemas["AnyRecordWrite"] = schemas["AnyRecordCreate"] = schemas["AnyRecord"]
     for spec in specs:
         name = _schema_name(spec.key)
@@ -55,6 +58,7 @@ def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
         schemas[f"{name}Create"] = _create_schema(spec)
         paths.update(record_paths(spec.key, f"{name}Record", f"{name}Write", generic=False))
         paths.update(record_automation_paths(spec.key, generic=False))
+        paths.update(record_workflow_paths(spec.key, generic=False))
     return {
         "openapi": "3.1.0",
         "info": {
