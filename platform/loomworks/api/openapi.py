@@ -22,8 +22,8 @@ from ..meta.validation import meta_validator
 from ..records.schema import record_schema, write_schema
 from .context import transaction
 from .openapi_automation import automation_paths, record_automation_paths
-from .openapi_workflows import record_workflow_paths, workflow_paths
 from .openapi_paths import admin_paths, auth_paths, meta_paths, record_paths
+from .openapi_workflows import record_workflow_paths, workflow_paths
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 

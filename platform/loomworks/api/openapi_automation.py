@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .openapi_paths import ID_SCHEMA, OBJECT, _op, _path_param, _query
+from .openapi_paths import ID_SCHEMA, OBJECT, _op, _path_param, _query, definition_paths
 
 KEY = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 CHANGES = (400, 401, 403, 404, 409, 422)
@@ -23,23 +23,12 @@ def automation_paths() -> dict[str, Any]:
     }
     return {
         "/api/meta/rule-types": {"get": _op("Trigger and action types with their schemas", result=OBJECT)},
-        "/api/meta/rules": {
-            "get": _op("Rule definitions", params=[_query("include_deleted", {"type": "boolean"})], result=OBJECT),
-            "post": _op(
-                "Create a rule (a webhook rule's secret is answered once)",
-                body=OBJECT,
-                ok=201,
-                result=OBJECT,
-                errors=CHANGES,
-            ),
-        },
-        "/api/meta/rules/{key}": {
-            "get": _op("One rule", params=[key], result=OBJECT),
-            "put": _op("Replace a rule", params=[key], body=OBJECT, result=OBJECT, errors=CHANGES),
-            "patch": _op("Change a rule (JSON merge patch)", params=[key], body=OBJECT, result=OBJECT, errors=CHANGES),
-            "delete": _op("Delete a rule (soft)", params=[key], result=OBJECT, errors=CHANGES),
-        },
-        "/api/meta/rules/{key}/restore": {"post": _op("Restore a rule", params=[key], result=OBJECT, errors=CHANGES)},
+        **definition_paths(
+            "rules",
+            "rule",
+            create="Create a rule (a webhook rule's secret is answered once)",
+            delete="Delete a rule (soft)",
+        ),
         "/api/meta/rules/{key}/test": {
             "post": _op(
                 "What the rule would do for a record, without doing it",

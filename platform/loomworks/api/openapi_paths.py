@@ -56,6 +56,33 @@ ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_RECORD_ID}
 CONFIRM = _query("confirm", {"type": "boolean"}, "apply a lossy change previewed by a 409")
 
 
+def definition_paths(plural: str, noun: str, *, create: str, delete: str) -> dict[str, Any]:
+    """The seven paths of a definition kind served by ``document_routes`` (list, create, get,
+    replace, merge-patch, soft delete, restore), changed by admins and builders."""
+    key = _path_param("key", {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"})
+    changes = (400, 401, 403, 404, 409, 422)
+    base = f"/api/meta/{plural}"
+    return {
+        base: {
+            "get": _op(
+                f"{noun.capitalize()} definitions",
+                params=[_query("include_deleted", {"type": "boolean"})],
+                result=OBJECT,
+            ),
+            "post": _op(create, body=OBJECT, ok=201, result=OBJECT, errors=changes),
+        },
+        f"{base}/{{key}}": {
+            "get": _op(f"One {noun}", params=[key], result=OBJECT),
+            "put": _op(f"Replace a {noun}", params=[key], body=OBJECT, result=OBJECT, errors=changes),
+            "patch": _op(
+                f"Change a {noun} (JSON merge patch)", params=[key], body=OBJECT, result=OBJECT, errors=changes
+            ),
+            "delete": _op(delete, params=[key], result=OBJECT, errors=changes),
+        },
+        f"{base}/{{key}}/restore": {"post": _op(f"Restore a {noun}", params=[key], result=OBJECT, errors=changes)},
+    }
+
+
 def auth_paths() -> dict[str, Any]:
     credentials = {
         "type": "object",

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..workflows.decisions import DECISIONS
 from ..workflows.inbox import STATUSES
-from .openapi_paths import ID_SCHEMA, OBJECT, _op, _path_param, _query
+from .openapi_paths import ID_SCHEMA, OBJECT, _op, _path_param, _query, definition_paths
 
 KEY = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 CHANGES = (400, 401, 403, 404, 409, 422)
@@ -38,7 +38,6 @@ DECISION_BODY = {
 
 
 def workflow_paths() -> dict[str, Any]:
-    key = _path_param("key", KEY)
     approval = _path_param("approval_id", ID_SCHEMA)
     listing = [
         _query("mine", {"type": "boolean"}, "only requests waiting for the caller's decision"),
@@ -50,32 +49,12 @@ def workflow_paths() -> dict[str, Any]:
         _query("before", ID_SCHEMA),
     ]
     return {
-        "/api/meta/workflows": {
-            "get": _op("Workflow definitions", params=[_query("include_deleted", {"type": "boolean"})], result=OBJECT),
-            "post": _op(
-                "Create a workflow (admins, builders); existing rows are mapped to its states",
-                body=OBJECT,
-                ok=201,
-                result=OBJECT,
-                errors=CHANGES,
-            ),
-        },
-        "/api/meta/workflows/{key}": {
-            "get": _op("One workflow", params=[key], result=OBJECT),
-            "put": _op("Replace a workflow", params=[key], body=OBJECT, result=OBJECT, errors=CHANGES),
-            "patch": _op(
-                "Change a workflow (JSON merge patch)", params=[key], body=OBJECT, result=OBJECT, errors=CHANGES
-            ),
-            "delete": _op(
-                "Delete a workflow (soft; its pending approvals are cancelled)",
-                params=[key],
-                result=OBJECT,
-                errors=CHANGES,
-            ),
-        },
-        "/api/meta/workflows/{key}/restore": {
-            "post": _op("Restore a workflow", params=[key], result=OBJECT, errors=CHANGES),
-        },
+        **definition_paths(
+            "workflows",
+            "workflow",
+            create="Create a workflow (admins, builders); existing rows are mapped to its states",
+            delete="Delete a workflow (soft; its pending approvals are cancelled)",
+        ),
         "/api/approvals": {
             "get": _op("Approval requests the caller is part of, newest first", params=listing, result=OBJECT),
         },

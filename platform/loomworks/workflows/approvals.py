@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..auth.authorize import permissions
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, LoomworksError, NotFound
+from ..records.access import entity_access
 from . import log, notices, steps
 from .approvers import resolve
 from .definition import Transition, Workflow
@@ -145,16 +147,7 @@ def finish(tx: Tx, approval: dict[str, Any], status: str, comment: str | None = 
         .where(approvals.c.id == approval["id"])
         .values(status=status, step=-1, open_key=None, decided_at=utcnow())
     )
-    log.write(
-        tx,
-        approval["workflow"],
-        approval["entity"],
-        approval["record_id"],
-        f"approval_{status}",
-        transition=approval["transition"],
-        approval_id=approval["id"],
-        comment=comment,
-    )
+    log.approval_event(tx, approval, f"approval_{status}", comment=comment)
     if target and movable:
         assert workflow is not None and transition is not None and record is not None
         move(tx, workflow, transition, record, target, comment=None, approval_id=approval["id"])
@@ -205,6 +198,10 @@ def describe(tx: Tx, approval: dict[str, Any]) -> dict[str, Any]:
             }
         )
     mine = [r["id"] for r in rows if r["user_id"] == tx.actor.id and r["status"] == "pending" and r["step"] in open_now]
+    involved = tx.actor.id is not None and (
+        tx.actor.id == approval["requested_by"] or any(r["user_id"] == tx.actor.id for r in rows)
+    )
+    shows_states = involved or _state_readable(tx, approval)
     return {
         "id": approval["id"],
         "workflow": approval["workflow"],
@@ -212,8 +209,8 @@ def describe(tx: Tx, approval: dict[str, Any]) -> dict[str, Any]:
         "record_id": approval["record_id"],
         "transition": approval["transition"],
         "label": policy.get("label"),
-        "from": approval["from_state"],
-        "to": approval["to_state"],
+        "from": approval["from_state"] if shows_states else None,
+        "to": approval["to_state"] if shows_states else None,
         "status": approval["status"],
         "requested_by": people.get(approval["requested_by"]),
         "comment": approval["comment"],
@@ -223,6 +220,19 @@ def describe(tx: Tx, approval: dict[str, Any]) -> dict[str, Any]:
         "steps": described_steps,
         "my_task": mine[0] if mine else None,
     }
+
+
+def _state_readable(tx: Tx, approval: dict[str, Any]) -> bool:
+    """Whether a reader of the record (not part of the request) may see its state field: the
+    request's states say what the field holds. A field masked on some rows counts as hidden."""
+    if permissions(tx).is_admin:
+        return True
+    field = log.state_field(tx, approval["workflow"])
+    try:
+        access = entity_access(tx, tx.runtime.entities.get(tx.conn, approval["entity"]), "read")
+    except LoomworksError:
+        return False
+    return field is not None and field not in access.hidden and field not in access.masks
 
 
 def _task(row: dict[str, Any], people: dict[int, dict[str, Any]]) -> dict[str, Any]:

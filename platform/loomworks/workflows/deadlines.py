@@ -84,7 +84,7 @@ def _remind(tx: Tx, approval_id: int, task_ids: list[int], now: datetime) -> int
         notices.tell(
             tx, [task["user_id"]], "reminder", subject=subject, due=due, key=f"{approval_id}:remind:{task['id']}"
         )
-        _log(tx, approval, "remind", task, {"user": task["user_id"]})
+        log.approval_event(tx, approval, "remind", step=task["step"], data={"user": task["user_id"]}, actor_id=None)
     return len(claimed)
 
 
@@ -107,12 +107,14 @@ def _on_due(tx: Tx, approval_id: int, task_ids: list[int], now: datetime) -> int
         if action in ("approve", "reject"):
             tx.conn.execute(update(tasks).where(tasks.c.id == task["id"]).values(status="timed_out", decided_at=now))
             forced[task["step"]] = "approved" if action == "approve" else "rejected"
-            _log(tx, approval, f"auto_{action}", task, {"user": task["user_id"]})
+            log.approval_event(
+                tx, approval, f"auto_{action}", step=task["step"], data={"user": task["user_id"]}, actor_id=None
+            )
             continue
         notices.tell(
             tx, [task["user_id"]], "overdue", subject=subject, due=due, key=f"{approval_id}:overdue:{task['id']}"
         )
-        _log(tx, approval, "overdue", task, {"user": task["user_id"]})
+        log.approval_event(tx, approval, "overdue", step=task["step"], data={"user": task["user_id"]}, actor_id=None)
     if forced:
         advance(tx, load(tx, approval_id), forced)
     return len(claimed)
@@ -141,21 +143,8 @@ def _escalate(
         return False
     tx.conn.execute(update(tasks).where(tasks.c.id == task["id"]).values(status="escalated", decided_at=utcnow()))
     steps.add_tasks(tx, approval, task["step"], task["round"], targets, "escalated", task["id"], due=False)
-    _log(tx, approval, "escalate", task, {"from": task["user_id"], "to": targets})
+    log.approval_event(
+        tx, approval, "escalate", step=task["step"], data={"from": task["user_id"], "to": targets}, actor_id=None
+    )
     notices.tell(tx, targets, "escalated", subject=subject, key=f"{approval['id']}:escalate:{task['id']}")
     return True
-
-
-def _log(tx: Tx, approval: dict[str, Any], event: str, task: dict[str, Any], data: dict[str, Any]) -> None:
-    log.write(
-        tx,
-        approval["workflow"],
-        approval["entity"],
-        approval["record_id"],
-        event,
-        transition=approval["transition"],
-        approval_id=approval["id"],
-        step=task["step"],
-        data=data,
-        actor_id=None,
-    )

@@ -81,7 +81,7 @@ def _vote(tx: Tx, approval: dict[str, Any], decision: str, comment: str | None, 
     task = _my_task(tx, approval)
     status = "approved" if decision == "approve" else "rejected"
     _close_task(tx, task, status, comment)
-    _log(tx, approval, decision, task["step"], comment)
+    log.approval_event(tx, approval, decision, step=task["step"], comment=comment)
     advance(tx, load(tx, approval["id"]))
 
 
@@ -97,7 +97,7 @@ def _send_back(tx: Tx, approval: dict[str, Any], decision: str, comment: str | N
     if back_to == "previous" and not (sequential and task["step"] > 0):
         raise ValidationFailed("there is no previous step", [field_error("back_to", "this is the first step")])
     _close_task(tx, task, "sent_back", comment)
-    _log(tx, approval, decision, task["step"], comment, {"back_to": back_to})
+    log.approval_event(tx, approval, decision, step=task["step"], comment=comment, data={"back_to": back_to})
     if back_to == "requester":
         finish(tx, approval, "sent_back", comment)
         return
@@ -122,7 +122,9 @@ def _delegate(tx: Tx, approval: dict[str, Any], decision: str, comment: str | No
         raise Conflict("that person already has this step to decide", [field_error("to", "already an approver")])
     _close_task(tx, task, "delegated", comment)
     _copy_task(tx, approval, task, target, "delegated")
-    _log(tx, approval, decision, task["step"], comment, {"from": task["user_id"], "to": target[0]})
+    log.approval_event(
+        tx, approval, decision, step=task["step"], comment=comment, data={"from": task["user_id"], "to": target[0]}
+    )
     _tell(tx, approval, target, "delegated", comment, f"delegated:{task['id']}")
 
 
@@ -136,7 +138,7 @@ def _add_approvers(tx: Tx, approval: dict[str, Any], decision: str, comment: str
             "add whom?", [field_error("users", "names nobody who is not already deciding this step")]
         )
     steps.add_tasks(tx, approval, task["step"], task["round"], added, "added", task["id"])
-    _log(tx, approval, decision, task["step"], comment, {"users": added})
+    log.approval_event(tx, approval, decision, step=task["step"], comment=comment, data={"users": added})
     _tell(tx, approval, added, "added", comment, f"added:{task['id']}:{','.join(map(str, added))}")
 
 
@@ -152,7 +154,7 @@ def _cc(tx: Tx, approval: dict[str, Any], decision: str, comment: str | None, bo
     users = _users(tx, body.get("users"), "users")
     if not users:
         raise ValidationFailed("copy whom?", [field_error("users", "is required: user ids")])
-    _log(tx, approval, decision, None, comment, {"users": users})
+    log.approval_event(tx, approval, decision, comment=comment, data={"users": users})
     _tell(tx, approval, users, "cc", comment, f"cc:{utcnow().timestamp()}")
 
 
@@ -160,7 +162,7 @@ def _withdraw(tx: Tx, approval: dict[str, Any], decision: str, comment: str | No
     if tx.actor.id != approval["requested_by"] and not permissions(tx).is_admin:
         raise Forbidden("only the requester may withdraw a request")
     waiting = _pending_users(tx, approval["id"], None)
-    _log(tx, approval, decision, None, comment)
+    log.approval_event(tx, approval, decision, comment=comment)
     finish(tx, approval, "withdrawn", comment)
     _tell(tx, approval, sorted(waiting), "withdrawn", comment, "withdrawn")
 
@@ -240,28 +242,6 @@ def _users(tx: Tx, value: Any, path: str) -> list[int]:
     if missing:
         raise ValidationFailed("unknown users", [field_error(path, f"no active user {str(v)[:40]}") for v in missing])
     return list(dict.fromkeys(ids))
-
-
-def _log(
-    tx: Tx,
-    approval: dict[str, Any],
-    event: str,
-    step: int | None,
-    comment: str | None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    log.write(
-        tx,
-        approval["workflow"],
-        approval["entity"],
-        approval["record_id"],
-        event,
-        transition=approval["transition"],
-        approval_id=approval["id"],
-        step=step,
-        comment=comment,
-        data=data,
-    )
 
 
 def _tell(tx: Tx, approval: dict[str, Any], users: list[int], what: str, comment: str | None, key: str) -> None:

@@ -69,20 +69,21 @@ def _check_unique(tx: Tx, workflow: Workflow) -> None:
 
 
 def _add_missing_choices(tx: Tx, workflow: Workflow) -> EntitySpec:
-    spec = tx.runtime.entities.get(tx.conn, workflow.entity)
+    spec: EntitySpec = tx.runtime.entities.get(tx.conn, workflow.entity)
     fspec = spec.live_fields[workflow.field]
     choices = list(fspec.options.get("choices", []))
     have = {c["value"] for c in choices}
     missing = [s for s in workflow.states.values() if s["key"] not in have]
     if not missing:
-        return spec  # type: ignore[no-any-return]
+        return spec
     for state in missing:
         choice: dict[str, Any] = {"value": state["key"], "label": state.get("label") or {"en": state["key"]}}
         if "color" in state:
             choice["color"] = state["color"]
         choices.append(choice)
     entities.update_field(tx, spec.key, fspec.key, {"options": {**fspec.options, "choices": choices}})
-    return tx.runtime.entities.get(tx.conn, workflow.entity)  # type: ignore[no-any-return]
+    updated: EntitySpec = tx.runtime.entities.get(tx.conn, workflow.entity)
+    return updated
 
 
 def _move_rows_into_states(tx: Tx, workflow: Workflow, spec: EntitySpec) -> None:

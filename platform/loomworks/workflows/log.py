@@ -54,6 +54,32 @@ def write(
     )
 
 
+def approval_event(
+    tx: Tx,
+    approval: dict[str, Any],
+    event: str,
+    *,
+    step: int | None = None,
+    comment: str | None = None,
+    data: dict[str, Any] | None = None,
+    actor_id: int | None | bool = False,
+) -> None:
+    """An event of an approval request, on the record it is about."""
+    write(
+        tx,
+        approval["workflow"],
+        approval["entity"],
+        approval["record_id"],
+        event,
+        transition=approval["transition"],
+        approval_id=approval["id"],
+        step=step,
+        comment=comment,
+        data=data,
+        actor_id=actor_id,
+    )
+
+
 def read(tx: Tx, entity: str, record_id: int, visible: set[str]) -> list[dict[str, Any]]:
     """The record's workflow events as a reader who sees the fields ``visible`` may read them:
     values of other fields (a transition's form, a hidden state field) are left out, as in
@@ -68,12 +94,12 @@ def read(tx: Tx, entity: str, record_id: int, visible: set[str]) -> list[dict[st
     found = []
     for row in rows:
         if row["workflow"] not in fields:
-            fields[row["workflow"]] = _state_field(tx, row["workflow"])
+            fields[row["workflow"]] = state_field(tx, row["workflow"])
         found.append(_for_reader(describe(dict(row)), fields[row["workflow"]], visible))
     return found
 
 
-def _state_field(tx: Tx, workflow: str) -> str | None:
+def state_field(tx: Tx, workflow: str) -> str | None:
     """The field a workflow guards (or guarded: its events outlive a deleted definition)."""
     stored = store.get_definition(tx.conn, KIND, workflow)
     return str(stored.effective["field"]) if stored is not None else None

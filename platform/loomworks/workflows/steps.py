@@ -49,8 +49,7 @@ def open_step(
     round_ = latest_round(tx, approval["id"], index) + 1
     add_tasks(tx, approval, index, round_, approvers, origin)
     if origin == "fallback":
-        event = {"approval_id": approval["id"], "step": index, "data": {"users": approvers}, "actor_id": None}
-        log.write(tx, approval["workflow"], approval["entity"], approval["record_id"], "fallback", **event)
+        log.approval_event(tx, approval, "fallback", step=index, data={"users": approvers}, actor_id=None)
     key = f"{approval['id']}:{index}:{round_}"
     notices.tell(
         tx, approvers, "requested", subject=subject, comment=approval["comment"], by=subject["requester"], key=key

@@ -40,7 +40,7 @@ BODY_KEYS = ("comment", "fields", "_version")
 
 def list_transitions(tx: Tx, entity: str, record_id: Any) -> dict[str, Any]:
     """The record's state in each active workflow, and what the caller may take from it now."""
-    get_record(tx, entity, record_id)  # the caller may read it, or it is a 404
+    readable = get_record(tx, entity, record_id)  # the caller may read it, or it is a 404
     record = system_view(tx, entity, record_id)
     from .approvals import pending_for
 
@@ -55,7 +55,7 @@ def list_transitions(tx: Tx, entity: str, record_id: Any) -> dict[str, Any]:
             {
                 "workflow": workflow.key,
                 "field": workflow.field,
-                "state": describe_state(workflow, state),
+                "state": describe_state(workflow, state) if workflow.field in readable else None,
                 "items": open_now,
                 "approval": pending,
             }
