@@ -183,3 +183,13 @@ def count_live(conn: Connection, table: Any, *conditions: Any) -> int:
             select(func.count()).select_from(table).where(and_(table.c.deleted_at.is_(None), *conditions))
         ).scalar_one()
     )
+
+
+def stale_version(current_version: int | None) -> Conflict:
+    """The 409 of a write based on a version someone else has since replaced."""
+    data = {"current_version": current_version} if current_version is not None else {}
+    return Conflict(
+        "this record was changed by someone else; reload it and apply your change again",
+        [field_error("_version", "is stale")],
+        data=data,
+    )

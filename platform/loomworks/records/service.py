@@ -36,7 +36,7 @@ from .children import remove_link_targets, write_children, write_links
 from .events import announce, changed_keys
 from .guards import before_create, before_update
 from .history import changes_between, read_history, write_history
-from .integrity import TAKEN, enforce_restrict, missing_targets, unique_conflicts
+from .integrity import TAKEN, enforce_restrict, missing_targets, stale_version, unique_conflicts
 from .prepare import Prepared, prepare
 from .query import readable_rows
 from .serialize import Record, attach_related, row_to_record
@@ -133,7 +133,7 @@ def update_record(
         _refuse_hidden(access, sent)
         _check_write_allowed(tx, spec, access, record_id, sent)
     if expected_version is not None and expected_version != row["version"]:
-        raise _stale(row["version"])
+        raise stale_version(row["version"])
     current = _serialize(tx, spec, row)
     before_update(tx, spec, body, current)
     prepared = prepare(tx, spec, body, current)
@@ -156,7 +156,7 @@ def update_record(
     )
     try:
         if tx.conn.execute(statement).rowcount == 0:
-            raise _stale(None)
+            raise stale_version(None)
     except IntegrityError as exc:
         raise _integrity_conflict(spec, exc) from None
     if not system and not covering_grants(tx, access, tables.main, record_id):
@@ -368,7 +368,7 @@ def _set_deleted(
         )
     )
     if result.rowcount == 0:
-        raise _stale(None)
+        raise stale_version(None)
     changes = {key: [None, number] for key, number in (numbers or {}).items()}
     write_history(tx.conn, spec.key, row["id"], version, "delete" if deleted else "restore", changes, tx.actor.id)
 
@@ -383,15 +383,6 @@ def _refresh_parents(tx: Tx, spec: EntitySpec, states: list[dict[str, Any]]) -> 
         via = fspec.options["via"]
         parents.setdefault(via, set()).update(s.get(via) for s in states if s.get(via) is not None)
     computed.refresh_rollups(tx, spec, parents)
-
-
-def _stale(current_version: int | None) -> Conflict:
-    data = {"current_version": current_version} if current_version is not None else {}
-    return Conflict(
-        "this record was changed by someone else; reload it and apply your change again",
-        [field_error("_version", "is stale")],
-        data=data,
-    )
 
 
 def _integrity_conflict(spec: EntitySpec, exc: IntegrityError) -> Conflict:

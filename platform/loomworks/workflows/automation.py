@@ -115,12 +115,13 @@ def announce_transition(
     tx: Tx,
     workflow: Workflow,
     transition: Transition,
-    record: dict[str, Any],
     old: dict[str, Any],
+    to: str,
     comment: str | None,
     approval_id: int | None,
 ) -> None:
-    """Run the rules listening for this transition, in the transaction that made it."""
+    """Run the rules listening for this transition, in the transaction that made it; the record
+    as moved is read only when some rule listens."""
     rules = tx.runtime.automation.rules.index(tx).filed(("transition", workflow.entity))
     if not rules:
         return
@@ -128,7 +129,7 @@ def announce_transition(
         "key": transition.key,
         "workflow": workflow.key,
         "from": old.get(workflow.field),
-        "to": record.get(workflow.field),
+        "to": to,
         "comment": comment,
         "approval": approval_id,
     }
@@ -137,6 +138,9 @@ def announce_transition(
     matching = [rule for rule in rules if trigger_type.matches_transition(rule.trigger, moved)]
     if not matching:
         return
+    from .transitions import system_view
+
+    record = system_view(tx, workflow.entity, old["id"])
     with chain_root(tx) as chain:
         for rule in matching:
             trigger = TriggerInput("transition", workflow.entity, record, old, tx.actor, extra={"transition": moved})

@@ -29,6 +29,7 @@ from ..logic.evaluator import LogicError, evaluate
 from ..logic.jsvalues import truthy
 from ..records.access import covering_grants, entity_access
 from ..records.computed import logic_context
+from ..records.integrity import stale_version
 from ..records.service import get_record, update_record
 from . import log
 from .definition import Transition, Workflow
@@ -84,11 +85,7 @@ def take(tx: Tx, entity: str, record_id: Any, key: str, body: Any) -> tuple[dict
     record = system_view(tx, entity, record_id)
     workflow, transition = _find(tx, entity, key)
     if version is not None and version != record["_version"]:
-        raise Conflict(
-            "this record was changed by someone else; reload it",
-            [field_error("_version", "is stale")],
-            data={"current_version": record["_version"]},
-        )
+        raise stale_version(record["_version"])
     from .approvals import pending_for, request
 
     pending = pending_for(tx, entity, record_id, workflow.key)
@@ -153,8 +150,7 @@ def move(
     )
     from .automation import announce_transition
 
-    after = system_view(tx, entity, record_id)
-    announce_transition(tx, workflow, transition, after, record, comment, approval_id)
+    announce_transition(tx, workflow, transition, record, to, comment, approval_id)
 
 
 def refusal(tx: Tx, workflow: Workflow, transition: Transition, record: dict[str, Any]) -> str | None:
