@@ -29,6 +29,7 @@ from .workflows import deadlines
 from .workflows.dependencies import check_workflows_still_hold
 from .workflows.guard import StateGuard
 from .workflows.index import WorkflowCache
+from .workflows.listener import ApprovalsFollowRecords
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,9 @@ class Runtime:
         self.tables = TableCache()
         self.validators = ValidatorCache()
         self.automation = Automation()
-        #: Told of every record write inside its transaction (the automation engine).
-        self.listeners: list[RecordListener] = [self.automation]
+        #: Told of every record write inside its transaction (the automation engine; approval
+        #: requests, cancelled with their record).
+        self.listeners: list[RecordListener] = [self.automation, ApprovalsFollowRecords()]
         #: Asked before an entity changes or is deleted, with the entities as they would be
         #: afterwards; one that would be broken by it raises (rules using a removed field).
         self.entity_guards: list[EntityGuard] = [check_rules_still_hold, check_workflows_still_hold]

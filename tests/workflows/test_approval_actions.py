@@ -116,6 +116,20 @@ def test_the_requester_withdraws_and_the_record_is_free_again(people: People) ->
     assert people.decide(people.mgr1, approval["id"], "approve")[0] == 409
 
 
+def test_deleting_the_record_cancels_its_request(people: People) -> None:
+    contract, approval = requested(people, ALL_MANAGERS)
+    assert people.api.delete(f"/api/records/contract/{contract['id']}")[0] in (200, 204)
+    status, body = people.api.get(f"/api/approvals/{approval['id']}")
+    assert status == 200 and body["status"] == "cancelled"
+    assert {t["status"] for t in body["steps"][0]["tasks"]} == {"cancelled"}
+    assert waiting_for(people.mgr1) == [] and waiting_for(people.mgr2) == []
+    assert any(n["title"] == "Cancelled: Sign of C-1" for n in people.inbox(people.rep))
+    # Restored, the contract is where it was and free to be asked for again.
+    assert people.api.post(f"/api/records/contract/{contract['id']}/restore")[0] == 200
+    assert people.state(contract) == "in_review"
+    assert people.take(people.rep, contract, "sign")[0] == 202
+
+
 def test_a_quorum_step_is_decided_once_enough_agree_or_enough_refuse(people: People) -> None:
     board = {
         "mode": "quorum",

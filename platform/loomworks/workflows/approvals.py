@@ -16,10 +16,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.authorize import permissions
-from ..core.context import Tx
+from ..core.context import SYSTEM_ACTOR, Tx
 from ..core.sqltypes import utcnow
 from ..errors import Conflict, LoomworksError, NotFound
 from ..records.access import entity_access
+from ..records.service import get_record
 from . import log, notices, steps
 from .approvers import resolve
 from .definition import Transition, Workflow
@@ -151,8 +152,9 @@ def finish(tx: Tx, approval: dict[str, Any], status: str, comment: str | None = 
     if target and movable:
         assert workflow is not None and transition is not None and record is not None
         move(tx, workflow, transition, record, target, comment=None, approval_id=approval["id"])
-    subject = subject_of(tx, approval, record)
-    cc = resolve(tx, approval["policy"].get("cc", []), approval["entity"], record or {}, approval["requested_by"])
+    named = record or _deleted_record(tx, approval)
+    subject = subject_of(tx, approval, named)
+    cc = resolve(tx, approval["policy"].get("cc", []), approval["entity"], named or {}, approval["requested_by"])
     told = ({approval["requested_by"]} | set(cc)) - {tx.actor.id}
     by = tx.actor.name or tx.actor.email
     notices.tell(tx, told, status, subject=subject, comment=comment, by=by, key=f"{approval['id']}:end")
@@ -250,5 +252,13 @@ def _task(row: dict[str, Any], people: dict[int, dict[str, Any]]) -> dict[str, A
 def _live_record(tx: Tx, approval: dict[str, Any]) -> dict[str, Any] | None:
     try:
         return system_view(tx, approval["entity"], approval["record_id"])
+    except NotFound:
+        return None
+
+
+def _deleted_record(tx: Tx, approval: dict[str, Any]) -> dict[str, Any] | None:
+    """A record deleted meanwhile, so that notices can still name it."""
+    try:
+        return get_record(tx.acting_as(SYSTEM_ACTOR), approval["entity"], approval["record_id"], include_deleted=True)
     except NotFound:
         return None
