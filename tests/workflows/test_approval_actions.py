@@ -123,7 +123,8 @@ def test_deleting_the_record_cancels_its_request(people: People) -> None:
     assert status == 200 and body["status"] == "cancelled"
     assert {t["status"] for t in body["steps"][0]["tasks"]} == {"cancelled"}
     assert waiting_for(people.mgr1) == [] and waiting_for(people.mgr2) == []
-    assert any(n["title"] == "Cancelled: Sign of C-1" for n in people.inbox(people.rep))
+    for told in (people.rep, people.mgr1, people.mgr2):  # the requester and those who were asked
+        assert any(n["title"] == "Cancelled: Sign of C-1" for n in people.inbox(told))
     # Restored, the contract is where it was and free to be asked for again.
     assert people.api.post(f"/api/records/contract/{contract['id']}/restore")[0] == 200
     assert people.state(contract) == "in_review"

@@ -129,6 +129,7 @@ def advance(tx: Tx, approval: dict[str, Any], forced: dict[int, str] | None = No
 def finish(tx: Tx, approval: dict[str, Any], status: str, comment: str | None = None) -> None:
     """End the request; an approved one moves the record, if it still can (a record deleted,
     or a workflow switched off or changed meanwhile, cancels it instead)."""
+    waiting = steps.pending_users(tx, approval["id"])
     steps.close_pending(tx, approval["id"], "cancelled")
     record = _live_record(tx, approval)
     workflow = tx.runtime.workflows.get(tx).get(approval["workflow"])
@@ -155,7 +156,8 @@ def finish(tx: Tx, approval: dict[str, Any], status: str, comment: str | None = 
     named = record or _deleted_record(tx, approval)
     subject = subject_of(tx, approval, named)
     cc = resolve(tx, approval["policy"].get("cc", []), approval["entity"], named or {}, approval["requested_by"])
-    told = ({approval["requested_by"]} | set(cc)) - {tx.actor.id}
+    told = {approval["requested_by"]} | set(cc) | (waiting if status == "cancelled" else set())
+    told -= {tx.actor.id}
     by = tx.actor.name or tx.actor.email
     notices.tell(tx, told, status, subject=subject, comment=comment, by=by, key=f"{approval['id']}:end")
 

@@ -117,7 +117,7 @@ def _delegate(tx: Tx, approval: dict[str, Any], decision: str, comment: str | No
     target = _users(tx, [body.get("to")] if "to" in body else [], "to")
     if not target:
         raise ValidationFailed("delegate to whom?", [field_error("to", "is required: a user id")])
-    pending = _pending_users(tx, approval["id"], task["step"])
+    pending = steps.pending_users(tx, approval["id"], task["step"])
     if target[0] in pending or target[0] == task["user_id"]:
         raise Conflict("that person already has this step to decide", [field_error("to", "already an approver")])
     _close_task(tx, task, "delegated", comment)
@@ -131,7 +131,9 @@ def _delegate(tx: Tx, approval: dict[str, Any], decision: str, comment: str | No
 def _add_approvers(tx: Tx, approval: dict[str, Any], decision: str, comment: str | None, body: dict[str, Any]) -> None:
     task = _my_task(tx, approval)
     added = [
-        u for u in _users(tx, body.get("users"), "users") if u not in _pending_users(tx, approval["id"], task["step"])
+        u
+        for u in _users(tx, body.get("users"), "users")
+        if u not in steps.pending_users(tx, approval["id"], task["step"])
     ]
     if not added:
         raise ValidationFailed(
@@ -161,7 +163,7 @@ def _cc(tx: Tx, approval: dict[str, Any], decision: str, comment: str | None, bo
 def _withdraw(tx: Tx, approval: dict[str, Any], decision: str, comment: str | None, body: dict[str, Any]) -> None:
     if tx.actor.id != approval["requested_by"] and not permissions(tx).is_admin:
         raise Forbidden("only the requester may withdraw a request")
-    waiting = _pending_users(tx, approval["id"], None)
+    waiting = steps.pending_users(tx, approval["id"], None)
     log.approval_event(tx, approval, decision, comment=comment)
     finish(tx, approval, "withdrawn", comment)
     _tell(tx, approval, sorted(waiting), "withdrawn", comment, "withdrawn")
@@ -220,13 +222,6 @@ def _copy_task(tx: Tx, approval: dict[str, Any], task: dict[str, Any], users: li
             .where(tasks.c.origin_task == task["id"], tasks.c.status == "pending")
             .values(due_at=task["due_at"], remind_at=task["remind_at"])
         )
-
-
-def _pending_users(tx: Tx, approval_id: int, step: int | None) -> set[int]:
-    query = select(tasks.c.user_id).where(tasks.c.approval_id == approval_id, tasks.c.status == "pending")
-    if step is not None:
-        query = query.where(tasks.c.step == step)
-    return set(tx.conn.execute(query).scalars())
 
 
 def _users(tx: Tx, value: Any, path: str) -> list[int]:

@@ -133,6 +133,14 @@ def close_pending(tx: Tx, approval_id: int, status: str, index: int | None = Non
     tx.conn.execute(update(tasks).where(*where).values(status=status, decided_at=utcnow()))
 
 
+def pending_users(tx: Tx, approval_id: int, index: int | None = None) -> set[int]:
+    """Who still has a decision to make on the request (in step ``index``, or any)."""
+    query = select(tasks.c.user_id).where(tasks.c.approval_id == approval_id, tasks.c.status == "pending")
+    if index is not None:
+        query = query.where(tasks.c.step == index)
+    return set(tx.conn.execute(query).scalars())
+
+
 def latest_round(tx: Tx, approval_id: int, index: int) -> int:
     found = tx.conn.execute(
         select(func.max(tasks.c.round)).where(tasks.c.approval_id == approval_id, tasks.c.step == index)
