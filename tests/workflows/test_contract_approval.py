@@ -34,7 +34,7 @@ def test_both_managers_must_approve_then_the_contract_is_signed(people: People) 
     for manager in (people.mgr1, people.mgr2):
         status, todo = manager.get("/api/approvals?mine=1")
         assert status == 200 and [a["id"] for a in todo["items"]] == [approval["id"]]
-        assert todo["items"][0]["my_task"] is not None
+        assert todo["items"][0]["my_task"] is not None and todo["items"][0]["record_title"] == "C-1"
         assert any(n["title"] == "Approval needed: Sign of C-1" for n in people.inbox(manager))
     assert any(n["title"].startswith("For your information: Sign") for n in people.inbox(people.legal))
     assert people.rep.get("/api/approvals?mine=1")[1]["items"] == []

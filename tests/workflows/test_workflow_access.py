@@ -165,6 +165,9 @@ def test_a_state_field_hidden_from_a_reader_stays_hidden_on_the_workflow_paths(p
     assert status == 200 and body["workflows"][0]["state"] is None
     status, body = reader.get(f"/api/approvals/{approval['id']}")
     assert status == 200 and body["from"] is None and body["to"] is None and "in_review" not in str(body)
+    assert body["record_title"] == "C-1"  # the number is not hidden from them
+    hidden_title = reader_not_seeing(people, "number")
+    assert hidden_title.get(f"/api/approvals/{approval['id']}")[1]["record_title"] is None
     # The approvers, who are asked to decide the move, see it.
     assert people.mgr1.get(f"/api/approvals/{approval['id']}")[1]["to"] == "signed"
 

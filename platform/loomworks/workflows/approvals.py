@@ -20,6 +20,8 @@ from ..core.context import SYSTEM_ACTOR, Tx
 from ..core.sqltypes import utcnow
 from ..errors import Conflict, LoomworksError, NotFound
 from ..records.access import entity_access
+from ..records.query import readable_rows
+from ..records.serialize import target_titles
 from ..records.service import get_record
 from . import log, notices, steps
 from .approvers import resolve
@@ -211,6 +213,7 @@ def describe(tx: Tx, approval: dict[str, Any]) -> dict[str, Any]:
         "workflow": approval["workflow"],
         "entity": approval["entity"],
         "record_id": approval["record_id"],
+        "record_title": _title(tx, approval, involved),
         "transition": approval["transition"],
         "label": policy.get("label"),
         "from": approval["from_state"] if shows_states else None,
@@ -224,6 +227,20 @@ def describe(tx: Tx, approval: dict[str, Any]) -> dict[str, Any]:
         "steps": described_steps,
         "my_task": mine[0] if mine else None,
     }
+
+
+def _title(tx: Tx, approval: dict[str, Any], involved: bool) -> str | None:
+    """The record's title, for the to-do list: its people see it (they are asked about that
+    record); anyone else as the record's read rules show it to them (or null)."""
+    titles = target_titles(
+        tx.conn,
+        tx.runtime.tables_by_key,
+        approval["entity"],
+        {approval["record_id"]},
+        include_deleted=True,
+        readable=None if involved or permissions(tx).is_admin else readable_rows(tx),
+    )
+    return titles.get(approval["record_id"])
 
 
 def _state_readable(tx: Tx, approval: dict[str, Any]) -> bool:
