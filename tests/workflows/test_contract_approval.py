@@ -184,4 +184,4 @@ def test_an_overdue_step_can_decide_by_itself(people: People) -> None:
     assert people.api.get(f"/api/approvals/{approval['id']}")[1]["status"] == "rejected"
     assert people.state(contract) == "draft"
     events = [e["event"] for e in people.history(contract)]
-    assert events[-4:] == ["auto_reject", "auto_reject", "approval_rejected", "transitioned"], events
+    assert events[-4:] == ["auto_reject", "auto_reject", "approval_rejected", "returned"], events

@@ -105,12 +105,12 @@ def test_nobody_decides_in_an_approvers_place(people: People) -> None:
     assert people.decide(people.legal, aid, "add_approver", users=[people.legal_id])[0] == 403
     assert people.decide(people.legal, aid, "withdraw")[0] == 403
     # An approver cannot move a colleague's task by naming it, nor approve twice to count double.
-    status, body = people.decide(people.mgr1, aid, "delegate", to=people.rep_id, task=mgr2_task["id"])
+    status, body = people.decide(people.mgr1, aid, "delegate", to=people.legal_id, task=mgr2_task["id"])
     assert status == 200
-    mine = [t for t in body["steps"][0]["tasks"] if t["user"]["id"] == people.rep_id]
-    assert len(mine) == 1 and mine[0]["origin"] == "delegated"  # mgr1's own task went to the rep ...
+    theirs = [t for t in body["steps"][0]["tasks"] if t["user"]["id"] == people.legal_id]
+    assert len(theirs) == 1 and theirs[0]["origin"] == "delegated"  # mgr1's own task went to legal ...
     assert next(t for t in body["steps"][0]["tasks"] if t["id"] == mgr2_task["id"])["status"] == "pending"
-    assert people.decide(people.rep, aid, "approve")[1]["status"] == "pending"  # ... who decides only that one
+    assert people.decide(people.legal, aid, "approve")[1]["status"] == "pending"  # ... who decides only that one
     assert people.state(contract) == "in_review"
     assert people.decide(people.mgr2, aid, "approve")[1]["status"] == "approved"
 
@@ -178,3 +178,72 @@ def test_a_decided_request_takes_no_more_decisions(people: People, decision: str
     assert people.decide(people.mgr1, approval["id"], "reject")[0] == 200
     status, body = people.decide(people.mgr2, approval["id"], decision)
     assert status == 409 and body["error"]["status"] == "rejected"
+
+
+ANY_MANAGER = {"mode": "any", "steps": [{"approvers": [{"role": "sales_manager"}]}]}
+
+
+@pytest.mark.parametrize("handing", ["delegate", "add_approver"])
+def test_nobody_can_hand_the_requester_their_own_request(people: People, handing: str) -> None:
+    people.workflow(review_workflow(ANY_MANAGER))
+    contract = people.contract()
+    people.take(people.rep, contract, "submit", {"fields": {"amount": 5}})
+    approval = people.take(people.rep, contract, "sign")[1]["approval"]
+    body = {"to": people.rep_id} if handing == "delegate" else {"users": [people.rep_id]}
+    status, answer = people.decide(people.mgr1, approval["id"], handing, **body)
+    assert status == 422 and answer["error"]["details"][0]["field"] == ("to" if handing == "delegate" else "users")
+    assert people.decide(people.rep, approval["id"], "approve")[0] == 403
+    assert people.state(contract) == "in_review"
+
+
+def test_an_admin_cannot_transfer_a_task_to_themselves(people: People) -> None:
+    _contract, approval = pending_request(people)
+    task = next(t for t in approval["steps"][0]["tasks"] if t["user"]["id"] == people.mgr1_id)
+    status, body = people.decide(people.api, approval["id"], "delegate", task=task["id"], to=people.admin_id)
+    assert status == 422 and body["error"]["details"] == [{"field": "to", "message": "is you"}]
+    assert people.decide(people.api, approval["id"], "approve")[0] == 403
+
+
+def test_someone_who_already_approved_cannot_be_given_a_second_vote(people: People) -> None:
+    _contract, approval = pending_request(people)  # all must approve: mgr1 and mgr2
+    assert people.decide(people.mgr1, approval["id"], "approve")[0] == 200
+    status, _ = people.decide(people.mgr2, approval["id"], "delegate", to=people.mgr1_id)
+    assert status == 409
+    status, _ = people.decide(people.mgr2, approval["id"], "add_approver", users=[people.mgr1_id])
+    assert status == 422
+    assert people.api.get(f"/api/approvals/{approval['id']}")[1]["status"] == "pending"
+
+
+def test_a_caller_who_may_not_take_a_transition_learns_nothing_of_the_state(people: People) -> None:
+    reader = reader_not_seeing(people, "status")
+    people.workflow(review_workflow(ALL_MANAGERS))
+    contract = people.contract()
+    people.take(people.rep, contract, "submit", {"fields": {"amount": 5}})
+    status, body = reader.post(f"/api/records/contract/{contract['id']}/transitions/submit", {})
+    assert status == 403 and "in_review" not in str(body)
+
+
+@pytest.mark.parametrize(
+    ("decision", "body"),
+    [
+        ("delegate", {"to": [1]}),
+        ("delegate", {"to": {"id": 1}}),
+        ("delegate", {"to": 10**30}),
+        ("add_approver", {"users": [[1]]}),
+        ("add_approver", {"users": [10**30]}),
+        ("cc", {"users": [{"id": 1}]}),
+        ("cc", {"users": [-1]}),
+    ],
+)
+def test_malformed_people_are_a_422_naming_the_field(people: People, decision: str, body: dict[str, Any]) -> None:
+    _contract, approval = pending_request(people)
+    status, answer = people.decide(people.mgr1, approval["id"], decision, **body)
+    assert status == 422, answer
+    assert answer["error"]["details"][0]["field"] == next(iter(body))
+
+
+def test_a_malformed_task_id_is_a_422(people: People) -> None:
+    _contract, approval = pending_request(people)
+    for task in (10**30, "1", True, 0):
+        status, body = people.decide(people.api, approval["id"], "delegate", task=task, to=people.legal_id)
+        assert status == 422 and body["error"]["details"][0]["field"] == "task", task

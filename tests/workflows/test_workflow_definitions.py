@@ -103,3 +103,45 @@ def test_one_active_workflow_per_field_and_transition_keys_unique_per_entity(peo
     assert status == 409 and errors(body) == {"field": "is guarded by 'contract_review'"}
     people.api.patch("/api/meta/workflows/contract_review", {"active": False})
     assert people.api.post("/api/meta/workflows", twin)[0] == 201
+
+
+def test_mapping_existing_rows_keeps_formulas_and_rollups_true_and_counts_deleted_rows(people: People) -> None:
+    api = people.api
+    active_amount = {
+        "key": "active_amount",
+        "type": "formula",
+        "label": {"en": "Active amount", "zh-CN": "生效金额"},
+        "options": {
+            "expression": {"if": [{"==": [{"var": "status"}, "active"]}, {"var": "amount"}, 0]},
+            "result_type": "number",
+        },
+    }
+    assert api.post("/api/meta/entities/contract/fields", active_amount)[0] == 201
+    active_total = {
+        "key": "active_total",
+        "type": "rollup",
+        "label": {"en": "Active contracts", "zh-CN": "生效合同"},
+        "options": {"entity": "contract", "via": "company", "aggregate": "sum", "field": "active_amount"},
+    }
+    status, body = api.post("/api/meta/entities/company/fields", active_total)
+    assert status == 201, body
+    company = people.world.create("company", {"name": "Harbor"})
+    live = people.world.create(
+        "contract", {"number": "L-1", "status": "signed", "amount": 70, "company": company["id"]}
+    )
+    gone = people.world.create("contract", {"number": "L-2", "status": "signed", "amount": 5})
+    assert api.delete(f"/api/records/contract/{gone['id']}")[0] in (200, 204)
+    assert people.world.get("company", company["id"])["active_total"] == 0
+
+    doc = review_workflow()
+    doc["states"] = [s for s in doc["states"] if s["key"] != "signed"] + [{"key": "active", "category": "done"}]
+    doc["transitions"][1]["to"] = "active"
+    status, body = api.post("/api/meta/workflows", doc)
+    assert status == 422 and errors(body) == {"map.signed": "2 row(s) hold 'signed': map it to a state"}  # one deleted
+
+    people.workflow({**doc, "map": {"signed": "active"}})
+    moved = people.world.get("contract", live["id"])
+    assert moved["status"] == "active" and moved["active_amount"] == 70
+    assert people.world.get("company", company["id"])["active_total"] == 70
+    assert api.post(f"/api/records/contract/{gone['id']}/restore")[0] == 200
+    assert people.world.get("contract", gone["id"])["status"] == "active"

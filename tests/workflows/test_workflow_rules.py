@@ -113,3 +113,44 @@ def test_a_transition_action_names_a_real_transition(people: People) -> None:
         {**SUBMIT_WHEN_PRICED, "actions": [{"type": "transition", "transition": "approve_all"}]},
     )
     assert status == 422 and errors(body) == {"actions.0.transition": "no transition 'approve_all' on 'contract'"}
+
+
+def test_a_rule_set_off_by_a_transition_cannot_write_the_state_itself(people: People) -> None:
+    people.workflow(review_workflow())
+    people.world.rule(
+        {
+            "key": "skip_review",
+            "run_as": {"type": "system", "grants": [{"entity": "contract", "actions": ["read", "update"]}]},
+            "trigger": {"type": "field_changed", "entity": "contract", "field": "status", "to": "in_review"},
+            "actions": [{"type": "set_fields", "values": {"status": "signed"}}],
+        }
+    )
+    contract = people.contract()
+    status, body = people.take(people.rep, contract, "submit", {"fields": {"amount": 5}})
+    assert status == 422 and body["error"]["rule"] == "skip_review", body
+    assert "changes only through a transition" in str(body)
+    assert people.state(contract) == "draft" and people.history(contract) == []
+
+
+def test_a_rejection_back_to_draft_is_not_the_transition_that_was_asked_for(people: People) -> None:
+    people.workflow(review_workflow({"steps": [{"approvers": [{"user": people.mgr1_id}]}], "on_reject": "draft"}))
+    people.world.rule(
+        OPEN_PROJECT_ON_SIGN | {"trigger": {"type": "transition", "entity": "contract", "transition": "sign"}}
+    )
+    back_in_draft = {
+        "key": "tell_on_draft",
+        "label": label("Back in draft"),
+        "trigger": {"type": "transition", "entity": "contract", "to": "draft"},
+        "condition": {"==": [{"var": "$transition.key"}, None]},
+        "actions": [{"type": "notify", "to": {"fields": ["_owner"]}, "title": {"en": "{{ number }} is back in draft"}}],
+    }
+    people.world.rule(back_in_draft)
+    contract = people.contract()
+    people.take(people.rep, contract, "submit", {"fields": {"amount": 5}})
+    approval = people.take(people.rep, contract, "sign")[1]["approval"]
+    assert people.decide(people.mgr1, approval["id"], "reject", comment="no")[0] == 200
+    assert people.state(contract) == "draft"
+    assert people.world.list("project") == []  # the sign rule did not fire
+    assert any(n["title"] == "C-1 is back in draft" for n in people.inbox(people.rep))
+    returned = people.history(contract)[-1]
+    assert returned["event"] == "returned" and returned["transition"] is None and returned["to"] == "draft"

@@ -154,7 +154,10 @@ def finish(tx: Tx, approval: dict[str, Any], status: str, comment: str | None = 
     log.approval_event(tx, approval, f"approval_{status}", comment=comment)
     if target and movable:
         assert workflow is not None and transition is not None and record is not None
-        move(tx, workflow, transition, record, target, comment=None, approval_id=approval["id"])
+        if status == "approved":
+            move(tx, workflow, transition, record, target, comment=None, approval_id=approval["id"])
+        else:  # back to on_reject: not the transition that was asked for
+            move(tx, workflow, None, record, target, comment=None, approval_id=approval["id"], event="returned")
     named = record or _deleted_record(tx, approval)
     subject = subject_of(tx, approval, named)
     cc = resolve(tx, approval["policy"].get("cc", []), approval["entity"], named or {}, approval["requested_by"])

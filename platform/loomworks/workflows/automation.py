@@ -114,7 +114,7 @@ class TransitionAction(ActionType):
 def announce_transition(
     tx: Tx,
     workflow: Workflow,
-    transition: Transition,
+    transition: Transition | None,
     old: dict[str, Any],
     to: str,
     comment: str | None,
@@ -126,7 +126,7 @@ def announce_transition(
     if not rules:
         return
     moved = {
-        "key": transition.key,
+        "key": transition.key if transition else None,
         "workflow": workflow.key,
         "from": old.get(workflow.field),
         "to": to,

@@ -25,6 +25,7 @@ from ..automation.people import people
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from ..fields.base import MAX_RECORD_ID
 from . import log, notices, steps
 from .approvals import advance, describe, finish, load, subject_of
 from .models import tasks
@@ -117,9 +118,11 @@ def _delegate(tx: Tx, approval: dict[str, Any], decision: str, comment: str | No
     target = _users(tx, [body.get("to")] if "to" in body else [], "to")
     if not target:
         raise ValidationFailed("delegate to whom?", [field_error("to", "is required: a user id")])
-    pending = steps.pending_users(tx, approval["id"], task["step"])
-    if target[0] in pending or target[0] == task["user_id"]:
+    if target[0] == tx.actor.id:  # an admin moving a task to themselves would decide in its holder's place
+        raise ValidationFailed("a task cannot be passed to yourself", [field_error("to", "is you")])
+    if target[0] in steps.deciders(tx, approval["id"], task["step"], task["round"]) or target[0] == task["user_id"]:
         raise Conflict("that person already has this step to decide", [field_error("to", "already an approver")])
+    _refuse_requester(approval, target, "to")
     _close_task(tx, task, "delegated", comment)
     _copy_task(tx, approval, task, target, "delegated")
     log.approval_event(
@@ -130,11 +133,9 @@ def _delegate(tx: Tx, approval: dict[str, Any], decision: str, comment: str | No
 
 def _add_approvers(tx: Tx, approval: dict[str, Any], decision: str, comment: str | None, body: dict[str, Any]) -> None:
     task = _my_task(tx, approval)
-    added = [
-        u
-        for u in _users(tx, body.get("users"), "users")
-        if u not in steps.pending_users(tx, approval["id"], task["step"])
-    ]
+    deciding = steps.deciders(tx, approval["id"], task["step"], task["round"])
+    added = [u for u in _users(tx, body.get("users"), "users") if u not in deciding]
+    _refuse_requester(approval, added, "users")
     if not added:
         raise ValidationFailed(
             "add whom?", [field_error("users", "names nobody who is not already deciding this step")]
@@ -196,7 +197,7 @@ def _task_in_open_step(tx: Tx, approval: dict[str, Any], task_id: Any) -> dict[s
         tx.conn.execute(select(tasks).where(tasks.c.id == task_id, tasks.c.approval_id == approval["id"]))
         .mappings()
         .first()
-        if isinstance(task_id, int) and not isinstance(task_id, bool)
+        if _is_id(task_id)
         else None
     )
     if row is None or row["status"] != "pending" or row["step"] not in steps.open_steps(approval):
@@ -224,6 +225,20 @@ def _copy_task(tx: Tx, approval: dict[str, Any], task: dict[str, Any], users: li
         )
 
 
+def _refuse_requester(approval: dict[str, Any], users: list[int], path: str) -> None:
+    """The requester never decides their own request unless the policy allows self-approval,
+    whoever tries to hand it to them."""
+    if approval["requested_by"] in users and not approval["policy"].get("self_approval", False):
+        raise ValidationFailed(
+            "the requester cannot approve their own request",
+            [field_error(path, "names the requester, who may not approve this request")],
+        )
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_RECORD_ID
+
+
 def _users(tx: Tx, value: Any, path: str) -> list[int]:
     if value is None:
         return []
@@ -231,9 +246,9 @@ def _users(tx: Tx, value: Any, path: str) -> list[int]:
         raise ValidationFailed(
             "a list of user ids is expected", [field_error(path, f"must list at most {MAX_USERS} user ids")]
         )
-    ids = [v for v in value if isinstance(v, int) and not isinstance(v, bool)]
+    ids = [v for v in value if _is_id(v)]
     active = {person.id for person in people(tx.conn, ids)}
-    missing = [v for v in value if v not in active]
+    missing = [v for v in value if not _is_id(v) or v not in active]
     if missing:
         raise ValidationFailed("unknown users", [field_error(path, f"no active user {str(v)[:40]}") for v in missing])
     return list(dict.fromkeys(ids))

@@ -27,6 +27,7 @@ from ..core.sqltypes import utcnow
 from ..errors import Conflict, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..meta import documents, entities, store
+from ..records.computed import refresh_formulas, refresh_rollups, rollups_over
 from ..records.history import write_history
 from .definition import KIND, Workflow, validate_workflow
 from .models import approvals
@@ -89,9 +90,9 @@ def _add_missing_choices(tx: Tx, workflow: Workflow) -> EntitySpec:
 def _move_rows_into_states(tx: Tx, workflow: Workflow, spec: EntitySpec) -> None:
     table = tx.runtime.tables_for(spec).main
     column = table.c[workflow.field]
-    live = tx.conn.execute(select(column, func.count()).where(table.c.deleted_at.is_(None)).group_by(column)).all()
+    held = tx.conn.execute(select(column, func.count()).group_by(column)).all()  # deleted rows too
     mapping = dict(workflow.doc.get("map", {}))
-    unmapped = [(v, n) for v, n in live if v is not None and v not in workflow.states and v not in mapping]
+    unmapped = [(v, n) for v, n in held if v is not None and v not in workflow.states and v not in mapping]
     if unmapped:
         raise ValidationFailed(
             f"existing {spec.key} rows hold values that are not states of {workflow.key!r}; map them to states",
@@ -103,9 +104,11 @@ def _move_rows_into_states(tx: Tx, workflow: Workflow, spec: EntitySpec) -> None
     # Deleted rows move too, so a restored record comes back in a state.
     moves: dict[Any, str] = {value: state for value, state in mapping.items() if value not in workflow.states}
     moves[None] = workflow.initial
+    moved: set[Any] = set()
     for old, new in moves.items():
         condition = column.is_(None) if old is None else column == old
         rows = tx.conn.execute(select(table.c.id, table.c.version).where(condition)).all()
+        moved |= {row.id for row in rows}
         for row in rows:
             tx.conn.execute(
                 update(table)
@@ -115,6 +118,24 @@ def _move_rows_into_states(tx: Tx, workflow: Workflow, spec: EntitySpec) -> None
             write_history(
                 tx.conn, spec.key, row.id, row.version + 1, "update", {workflow.field: [old, new]}, tx.actor.id
             )
+    _refresh_computed(tx, spec, moved)
+
+
+def _refresh_computed(tx: Tx, spec: EntitySpec, moved: set[Any]) -> None:
+    """Formulas of the moved rows and rollups over them follow the new values, as after any
+    write; rules do not fire: mapping values to states is a migration, not a business event."""
+    if not moved:
+        return
+    refresh_formulas(tx, spec, moved)
+    table = tx.runtime.tables_for(spec).main
+    vias = {f.options["via"] for _, f in rollups_over(tx.runtime.entities.specs(tx.conn), spec.key)}
+    parents: dict[str, set[Any]] = {via: set() for via in vias if via in table.c}
+    ids = sorted(moved)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for via in parents:
+            parents[via] |= set(tx.conn.execute(select(table.c[via]).where(table.c.id.in_(chunk))).scalars())
+    refresh_rollups(tx, spec, parents)
 
 
 def _cancel_pending(tx: Tx, workflow: Workflow) -> None:

@@ -3,7 +3,9 @@ only through transitions.
 
 A PATCH of the field (by a person, an import or a rule's ``set_fields``) is a 422 that
 names the transitions the writer could take instead. The transition service itself writes
-the field while it holds a pass for that one record (``moving``), which the guard honours.
+the field while it holds a pass for that one record (``moving``), which the guard honours
+once: the rules that write sets off (a ``field_changed`` rule's ``set_fields``) meet the
+guard like anyone else.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ class StateGuard:
             name = workflow.field
             if name not in body or body[name] == current.get(name):
                 continue
-            if (spec.key, current["id"]) in tx.shared.get(_MOVING, ()):
+            passes = tx.shared.get(_MOVING, set())
+            if (spec.key, current["id"]) in passes:
+                passes.discard((spec.key, current["id"]))  # one write: rules it sets off get no pass
                 continue
             from .transitions import offered  # transitions import the records service
 

@@ -141,6 +141,18 @@ def pending_users(tx: Tx, approval_id: int, index: int | None = None) -> set[int
     return set(tx.conn.execute(query).scalars())
 
 
+def deciders(tx: Tx, approval_id: int, index: int, round_: int) -> set[int]:
+    """Who is deciding, or has decided, step ``index`` in this round: giving any of them
+    another task of the step would let them count twice."""
+    query = select(tasks.c.user_id).where(
+        tasks.c.approval_id == approval_id,
+        tasks.c.step == index,
+        tasks.c.round == round_,
+        tasks.c.status.in_(("pending", "approved", "rejected", "sent_back")),
+    )
+    return set(tx.conn.execute(query).scalars())
+
+
 def latest_round(tx: Tx, approval_id: int, index: int) -> int:
     found = tx.conn.execute(
         select(func.max(tasks.c.round)).where(tasks.c.approval_id == approval_id, tasks.c.step == index)

@@ -79,13 +79,15 @@ def offered(tx: Tx, workflow: Workflow, record: dict[str, Any]) -> list[dict[str
 def take(tx: Tx, entity: str, record_id: Any, key: str, body: Any) -> tuple[dict[str, Any], bool]:
     """Take transition ``key``: (the record, False), or (``{approval}``, True) when it waits for approval."""
     comment, fields, version = _parse_body(body)
-    get_record(tx, entity, record_id)
+    readable = get_record(tx, entity, record_id)
     spec = tx.runtime.entities.get(tx.conn, entity)
     _lock(tx, spec, record_id)
     record = system_view(tx, entity, record_id)
     workflow, transition = _find(tx, entity, key)
     if version is not None and version != record["_version"]:
         raise stale_version(record["_version"])
+    if not may_take(tx, workflow, transition, record):
+        raise Forbidden(f"you may not take {key!r} on this {entity}")
     from .approvals import pending_for, request
 
     pending = pending_for(tx, entity, record_id, workflow.key)
@@ -94,15 +96,8 @@ def take(tx: Tx, entity: str, record_id: Any, key: str, body: Any) -> tuple[dict
             f"this {entity} waits for approval of {pending['transition']!r}; decide or withdraw that first",
             data={"approval": pending["id"]},
         )
-    state = record.get(workflow.field)
-    if state not in transition.sources:
-        raise Conflict(
-            f"this {entity} is in {state!r}; {key!r} does not leave that state",
-            [field_error(workflow.field, f"is {state!r}")],
-            data={"state": state, "transitions": [t["key"] for t in offered(tx, workflow, record)]},
-        )
-    if not may_take(tx, workflow, transition, record):
-        raise Forbidden(f"you may not take {key!r} on this {entity}")
+    if record.get(workflow.field) not in transition.sources:
+        raise _wrong_state(tx, workflow, transition, record, workflow.field in readable)
     _check_form(transition, comment, fields)
     if fields:  # written first, so the guard sees the values as stored; a refusal rolls them back
         _write_fields(tx, entity, record, fields)
@@ -121,7 +116,7 @@ def take(tx: Tx, entity: str, record_id: Any, key: str, body: Any) -> tuple[dict
 def move(
     tx: Tx,
     workflow: Workflow,
-    transition: Transition,
+    transition: Transition | None,
     record: dict[str, Any],
     to: str,
     *,
@@ -130,7 +125,10 @@ def move(
     approval_id: int | None = None,
     event: str = "transitioned",
 ) -> None:
-    """Put the record in state ``to``, log it, and run the rules listening for transitions."""
+    """Put the record in state ``to``, log it, and run the rules listening for transitions.
+
+    ``transition`` is None when no transition was taken: a rejected request returning the
+    record to its ``on_reject`` state (rules naming a transition do not fire for it)."""
     entity, record_id = workflow.entity, record["id"]
     before = record.get(workflow.field)
     with moving(tx, entity, record_id):
@@ -141,7 +139,7 @@ def move(
         entity,
         record_id,
         event,
-        transition=transition.key,
+        transition=transition.key if transition else None,
         from_state=before,
         to_state=to,
         approval_id=approval_id,
@@ -274,6 +272,25 @@ def _write_fields(tx: Tx, entity: str, record: dict[str, Any], fields: dict[str,
     except ValidationFailed as exc:
         details = [field_error(f"fields.{d.field}" if d.field else "fields", d.message) for d in exc.details]
         raise ValidationFailed(exc.message, details) from None
+
+
+def _wrong_state(
+    tx: Tx, workflow: Workflow, transition: Transition, record: dict[str, Any], state_visible: bool
+) -> Conflict:
+    """The 409 of a transition that does not leave the record's state; the state is named only
+    to a caller who may see the field."""
+    open_now = [t["key"] for t in offered(tx, workflow, record)]
+    if not state_visible:
+        return Conflict(
+            f"{transition.key!r} does not leave this {workflow.entity}'s current state",
+            data={"transitions": open_now},
+        )
+    state = record.get(workflow.field)
+    return Conflict(
+        f"this {workflow.entity} is in {state!r}; {transition.key!r} does not leave that state",
+        [field_error(workflow.field, f"is {state!r}")],
+        data={"state": state, "transitions": open_now},
+    )
 
 
 def _check_form(transition: Transition, comment: str | None, fields: dict[str, Any]) -> None:
