@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +24,10 @@ from flask.testing import FlaskClient
 from loomworks.app import create_app
 from loomworks.auth import users
 from loomworks.automation.definitions import create_rule
-from loomworks.config import load_settings
 from loomworks.core.context import SYSTEM_ACTOR
-from loomworks.core.db import make_engine
 from loomworks.meta.entities import create_entity
 from loomworks.runtime import Runtime
-from records import compare, fresh_pg
+from records import bench_runtime, compare
 
 RULES = 1000
 MATCHING = 3
@@ -108,19 +105,13 @@ def updater(client: FlaskClient, token: str, entity: str, record_id: int) -> Cal
     return call
 
 
-def measure(url: str, folder: str, runs: int, acting: bool) -> tuple[float, float]:
-    engine = make_engine(url)
-    try:
-        settings = load_settings(env={"LOOMWORKS_INSTANCE": folder, "LOOMWORKS_SECRET_KEY": "bench"}, database_url=url)
-        runtime = Runtime(settings, engine)
-        runtime.create_schema()
+def measure(database: str | None, runs: int, acting: bool) -> tuple[str, float, float]:
+    with bench_runtime(database) as runtime:
         token, deal_id, plain_id = setup(runtime, acting)
         client = create_app(runtime=runtime).test_client()
         with_rules = updater(client, token, "deal", deal_id)
         without = updater(client, token, "plain", plain_id)
-        return compare(with_rules, without, runs)
-    finally:
-        engine.dispose()
+        return (runtime.engine.dialect.name, *compare(with_rules, without, runs))
 
 
 def main() -> None:
@@ -129,17 +120,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=400)
     args = parser.parse_args()
     for acting in (False, True):
-        folder = tempfile.mkdtemp(prefix="lw-bench-")
-        cleanup: Callable[[], None] = lambda: None  # noqa: E731
-        url = f"sqlite:///{folder}/bench.db"
-        if args.database:
-            url, cleanup = fresh_pg(args.database)
-        try:
-            ruled, plain = measure(url, folder, args.runs, acting)
-        finally:
-            cleanup()
+        dialect, ruled, plain = measure(args.database, args.runs, acting)
         what = "3 matching rules notify" if acting else "3 matching rules, conditions false"
-        print(f"database: {make_engine(url).dialect.name}, rules: {RULES}, runs: {args.runs} ({what})")
+        print(f"database: {dialect}, rules: {RULES}, runs: {args.runs} ({what})")
         print(f"  update with 1,000 rules: {ruled * 1000:.3f} ms")
         print(f"  update with no rules:    {plain * 1000:.3f} ms")
         print(f"  ratio: {ruled / plain:.2f}x")

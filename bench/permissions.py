@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +24,10 @@ from loomworks.app import create_app
 from loomworks.auth import users
 from loomworks.auth.models import casbin_rules
 from loomworks.auth.roles import create_role
-from loomworks.config import load_settings
 from loomworks.core.context import SYSTEM_ACTOR
-from loomworks.core.db import make_engine
 from loomworks.meta.entities import create_entity
 from loomworks.runtime import Runtime
-from records import compare, fresh_pg
+from records import bench_runtime, compare
 
 ENTITIES = 20
 ROLES = 500
@@ -127,16 +124,7 @@ def main() -> None:
     parser.add_argument("--database", help="PostgreSQL URL (a scratch database is created and dropped)")
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="lw-bench-")
-    cleanup: Callable[[], None] = lambda: None  # noqa: E731
-    url = f"sqlite:///{folder}/bench.db"
-    if args.database:
-        url, cleanup = fresh_pg(args.database)
-    try:
-        engine = make_engine(url)
-        settings = load_settings(env={"LOOMWORKS_INSTANCE": folder, "LOOMWORKS_SECRET_KEY": "bench"}, database_url=url)
-        runtime = Runtime(settings, engine)
-        runtime.create_schema()
+    with bench_runtime(args.database) as runtime:
         rep_token, admin_token = setup(runtime)
         client = create_app(runtime=runtime).test_client()
 
@@ -150,13 +138,10 @@ def main() -> None:
             return call
 
         scoped, unscoped = compare(listing(rep_token), listing(admin_token), args.runs)
-        print(f"database: {engine.dialect.name}, deals: {ROWS}, runs: {args.runs}")
+        print(f"database: {runtime.engine.dialect.name}, deals: {ROWS}, runs: {args.runs}")
         print(f"list 50, row-scoped with hidden fields: {scoped * 1000:.3f} ms")
         print(f"list 50, unscoped (admin):              {unscoped * 1000:.3f} ms")
         print(f"ratio: {scoped / unscoped:.2f}x")
-        engine.dispose()
-    finally:
-        cleanup()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -254,6 +255,26 @@ def compare(first: Callable[[], Any], second: Callable[[], Any], runs: int) -> t
         if was_enabled:
             gc.enable()
     return statistics.median(samples[0]), statistics.median(samples[1])
+
+
+@contextmanager
+def bench_runtime(database: str | None) -> Iterator[Runtime]:
+    """A fresh instance for one measurement: SQLite in a temporary folder, or (``database``
+    a PostgreSQL URL) a scratch database created now and dropped afterwards."""
+    folder = tempfile.mkdtemp(prefix="lw-bench-")
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731
+    url = f"sqlite:///{folder}/bench.db"
+    if database:
+        url, cleanup = fresh_pg(database)
+    engine = make_engine(url)
+    try:
+        settings = load_settings(env={"LOOMWORKS_INSTANCE": folder, "LOOMWORKS_SECRET_KEY": "bench"}, database_url=url)
+        runtime = Runtime(settings, engine)
+        runtime.create_schema()
+        yield runtime
+    finally:
+        engine.dispose()
+        cleanup()
 
 
 def fresh_pg(url: str) -> tuple[str, Callable[[], None]]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -27,14 +26,12 @@ from flask.testing import FlaskClient
 
 from loomworks.app import create_app
 from loomworks.auth import users
-from loomworks.config import load_settings
 from loomworks.core.context import SYSTEM_ACTOR
-from loomworks.core.db import make_engine
 from loomworks.meta.documents import create_document
 from loomworks.meta.entities import create_entity
 from loomworks.runtime import Runtime
 from loomworks.workflows.definitions import WORKFLOWS
-from records import compare, fresh_pg
+from records import bench_runtime, compare
 
 STATES = [f"s{i}" for i in range(8)]
 
@@ -114,16 +111,12 @@ def stage_patcher(client: FlaskClient, headers: dict[str, str], record_id: int) 
     return lambda: call(client, "PATCH", f"/api/records/plain/{record_id}", {"stage": next(stages)}, headers)
 
 
-def measure(url: str, folder: str, runs: int) -> dict[str, tuple[float, float]]:
-    engine = make_engine(url)
-    try:
-        settings = load_settings(env={"LOOMWORKS_INSTANCE": folder, "LOOMWORKS_SECRET_KEY": "bench"}, database_url=url)
-        runtime = Runtime(settings, engine)
-        runtime.create_schema()
+def measure(database: str | None, runs: int) -> tuple[str, dict[str, tuple[float, float]]]:
+    with bench_runtime(database) as runtime:
         headers, deal_id, plain_id = setup(runtime)
         client = create_app(runtime=runtime).test_client()
         get = lambda path: lambda: call(client, "GET", path, None, headers)  # noqa: E731
-        return {
+        return runtime.engine.dialect.name, {
             "update of another field": compare(
                 note_updater(client, headers, "deal", deal_id), note_updater(client, headers, "plain", plain_id), runs
             ),
@@ -134,8 +127,6 @@ def measure(url: str, folder: str, runs: int) -> dict[str, tuple[float, float]]:
                 get(f"/api/records/deal/{deal_id}/transitions"), get(f"/api/records/plain/{plain_id}"), runs
             ),
         }
-    finally:
-        engine.dispose()
 
 
 def main() -> None:
@@ -143,16 +134,8 @@ def main() -> None:
     parser.add_argument("--database", help="PostgreSQL URL (a scratch database is created and dropped)")
     parser.add_argument("--runs", type=int, default=400)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="lw-bench-")
-    cleanup: Callable[[], None] = lambda: None  # noqa: E731
-    url = f"sqlite:///{folder}/bench.db"
-    if args.database:
-        url, cleanup = fresh_pg(args.database)
-    try:
-        figures = measure(url, folder, args.runs)
-    finally:
-        cleanup()
-    print(f"database: {make_engine(url).dialect.name}, runs: {args.runs}")
+    dialect, figures = measure(args.database, args.runs)
+    print(f"database: {dialect}, runs: {args.runs}")
     for name, (workflow, baseline) in figures.items():
         print(f"  {name}: {workflow * 1000:.3f} ms vs {baseline * 1000:.3f} ms, ratio {workflow / baseline:.2f}x")
 
