@@ -102,7 +102,7 @@ def take(tx: Tx, entity: str, record_id: Any, key: str, body: Any) -> tuple[dict
     if fields:  # written first, so the guard sees the values as stored; a refusal rolls them back
         _write_fields(tx, entity, record, fields)
         record = system_view(tx, entity, record_id)
-    if refusal(tx, workflow, transition, record) == "guard":
+    if not _guard_holds(tx, transition, record):
         raise ValidationFailed(
             f"the conditions of {key!r} are not met by this {entity}",
             [field_error("guard", "is not met")],
@@ -155,13 +155,17 @@ def refusal(tx: Tx, workflow: Workflow, transition: Transition, record: dict[str
     """Why the caller may not take ``transition`` on ``record`` (``"who"``, ``"guard"``), or None."""
     if not may_take(tx, workflow, transition, record):
         return "who"
-    if transition.guard is not None:
-        try:
-            if not truthy(evaluate(transition.guard, {**record, **logic_context(tx)})):
-                return "guard"
-        except LogicError:
-            return "guard"
-    return None
+    return None if _guard_holds(tx, transition, record) else "guard"
+
+
+def _guard_holds(tx: Tx, transition: Transition, record: dict[str, Any]) -> bool:
+    """The guard on the record (a guard that cannot be evaluated on it does not hold)."""
+    if transition.guard is None:
+        return True
+    try:
+        return truthy(evaluate(transition.guard, {**record, **logic_context(tx)}))
+    except LogicError:
+        return False
 
 
 def may_take(tx: Tx, workflow: Workflow, transition: Transition, record: dict[str, Any]) -> bool:
