@@ -185,3 +185,45 @@ def test_an_overdue_step_can_decide_by_itself(people: People) -> None:
     assert people.state(contract) == "draft"
     events = [e["event"] for e in people.history(contract)]
     assert events[-4:] == ["auto_reject", "auto_reject", "approval_rejected", "returned"], events
+
+
+def test_the_whole_story_in_one_request_cycle(people: People) -> None:
+    """Both managers must approve; one sends it back; asked again, one approves and the other
+    lets it run late, so the worker escalates it to their director, who approves."""
+    policy = {
+        "mode": "all",
+        "cc": [{"role": "legal"}],
+        "steps": [
+            {"approvers": [{"role": "sales_manager"}], "due": {"amount": 1, "unit": "days"}, "on_due": "escalate"}
+        ],
+    }
+    people.workflow(review_workflow(policy))
+    contract = submitted(people)
+    first = people.take(people.rep, contract, "sign", {"comment": "please sign"})[1]["approval"]
+    status, body = people.decide(people.mgr2, first["id"], "send_back", comment="add the discount terms")
+    assert status == 200 and body["status"] == "sent_back"
+    assert any(n["title"] == "Sent back to you: Sign of C-1" for n in people.inbox(people.rep))
+    assert people.mgr1.get("/api/approvals?mine=1")[1]["items"] == []  # nothing left to decide
+
+    second = people.take(people.rep, contract, "sign", {"comment": "discount terms added"})[1]["approval"]
+    assert people.decide(people.mgr1, second["id"], "approve", comment="ok")[1]["status"] == "pending"
+    assert deadlines.tick(people.world.runtime, utcnow() + timedelta(days=1, minutes=1)) == 1
+    assert people.director.get("/api/approvals?mine=1")[1]["items"][0]["id"] == second["id"]
+    status, body = people.decide(people.director, second["id"], "approve", comment="同意")
+    assert status == 200 and body["status"] == "approved"
+    assert people.state(contract) == "signed"
+
+    assert any(n["title"] == "Approved: Sign of C-1" for n in people.inbox(people.rep))
+    assert sum(n["title"].startswith("For your information: Sign") for n in people.inbox(people.legal)) >= 2
+    events = [(e["event"], e["user"]["email"] if e["user"] else None, e["comment"]) for e in people.history(contract)]
+    assert events[1:] == [
+        ("requested", "rep@example.com", "please sign"),
+        ("send_back", "mgr2@example.com", "add the discount terms"),
+        ("approval_sent_back", "mgr2@example.com", "add the discount terms"),
+        ("requested", "rep@example.com", "discount terms added"),
+        ("approve", "mgr1@example.com", "ok"),
+        ("escalate", None, None),
+        ("approve", "director@example.com", "同意"),
+        ("approval_approved", "director@example.com", None),
+        ("transitioned", "director@example.com", None),
+    ]
