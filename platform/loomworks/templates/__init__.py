@@ -1,0 +1,1 @@
+"""Templates and the marketplace: bundles of definitions and sample data."""
