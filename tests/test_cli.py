@@ -91,3 +91,21 @@ def test_worker_once_delivers_what_is_due_and_reports_itself_to_health(env: dict
         status, error = conn.exec_driver_sql("SELECT status, last_error FROM lw_outbox").one()
     assert status == "failed" and "LOOMWORKS_SMTP_URL" in error  # no mail server here: kept for a retry
     runtime.dispose()
+
+
+def test_template_list_shows_the_library_with_broken_bundles_named(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from template_bundles import files_of, write_folder
+
+    library = tmp_path / "library"
+    write_folder(library / "tiny_crm", files_of())
+    write_folder(library / "old", files_of(key="old", manifest={"loomworks": ">=9"}))
+    write_folder(library / "broken", {"manifest.json": b"{}"})
+    monkeypatch.setenv("LOOMWORKS_TEMPLATES_DIR", str(library))
+    lines = _invoke("template", "list").splitlines()
+    assert lines == [
+        "broken  BROKEN (library): manifest.json.key: is required",
+        "old  1.0.0  library  Tiny CRM / 迷你客户管理  (needs Loomworks >=9)",
+        "tiny_crm  1.0.0  library  Tiny CRM / 迷你客户管理",
+    ]

@@ -24,6 +24,7 @@ from .api import (
     records,
     roles,
     rules,
+    templates,
     users,
     workflows,
 )
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         workflows.definitions_bp,
         workflows.records_bp,
         workflows.approvals_bp,
+        templates.bp,
         automation.bp,
         notifications.bp,
         hooks.bp,

@@ -1,4 +1,4 @@
-"""The ``loomworks`` command (names fixed by API.md): init, demo, run, worker, user, token."""
+"""The ``loomworks`` command (names fixed by API.md): init, demo, run, worker, user, token, template."""
 
 from __future__ import annotations
 
@@ -186,6 +186,32 @@ def _ensure_user(
     shown = chosen if password is None else "(the password you gave)"
     click.echo(f"  {email:<24} {shown:<24} roles: {', '.join(roles)}")
     return row
+
+
+@main.group()
+def template() -> None:
+    """The template catalog (the library and uploaded bundles)."""
+
+
+@template.command("list")
+def template_list() -> None:
+    """Each template once, at its newest version, with where it comes from."""
+    from .core.context import SYSTEM_ACTOR
+    from .templates.catalog import list_catalog
+
+    runtime = _runtime()
+    with runtime.transaction(SYSTEM_ACTOR) as tx:
+        items = list_catalog(tx)["items"]
+    if not items:
+        click.echo(f"no templates (library: {runtime.settings.templates_dir})")
+    for item in items:
+        if item.get("problems"):
+            first = item["problems"][0]
+            click.echo(f"{item['key']}  BROKEN ({item['source']}): {first['field']}: {first['message']}")
+            continue
+        title = f"{item['title']['en']} / {item['title']['zh-CN']}"
+        note = "" if item["compatible"] else f"  (needs Loomworks {item['loomworks']})"
+        click.echo(f"{item['key']}  {item['version']}  {item['source']}  {title}{note}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates_library"
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY
     session_cookie_secure: bool = False
     frontend_dir: Path = FRONTEND_DIR
+    #: The template library: one folder per bundle (a source checkout finds it beside the package).
+    templates_dir: Path = TEMPLATES_DIR
     #: Outbound webhooks may reach these networks even though they are private or loopback.
     webhook_allow: tuple[str, ...] = ()
     webhook_timeout_s: float = 10.0
@@ -59,6 +62,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "session_cookie_secure": env.get("LOOMWORKS_SECURE_COOKIES", "") in ("1", "true", "yes"),
         # The built browser app (``npm run build``); a source checkout finds it beside the package.
         "frontend_dir": Path(env["LOOMWORKS_FRONTEND_DIR"]) if env.get("LOOMWORKS_FRONTEND_DIR") else FRONTEND_DIR,
+        "templates_dir": Path(env["LOOMWORKS_TEMPLATES_DIR"]) if env.get("LOOMWORKS_TEMPLATES_DIR") else TEMPLATES_DIR,
         "webhook_allow": tuple(p.strip() for p in env.get("LOOMWORKS_WEBHOOK_ALLOW", "").split(",") if p.strip()),
         "webhook_timeout_s": float(env.get("LOOMWORKS_WEBHOOK_TIMEOUT_SECONDS", 10)),
         "outbox_max_attempts": int(env.get("LOOMWORKS_OUTBOX_MAX_ATTEMPTS", 8)),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -14,45 +13,8 @@ import pytest
 
 from loomworks.errors import ValidationFailed
 from loomworks.templates import bundle
-from loomworks.templates.bundle import check_files, checksums, read_directory, read_zip
-
-LABEL = {"en": "Tiny CRM", "zh-CN": "迷你客户管理"}
-ENTITY = {
-    "key": "company",
-    "label": {"en": "Company", "zh-CN": "公司"},
-    "fields": [{"key": "name", "type": "text", "label": {"en": "Name", "zh-CN": "名称"}}],
-}
-
-
-def files_of(**extra: Any) -> dict[str, bytes]:
-    """A valid bundle's files (manifest last, with the checksums of the others)."""
-    files = {
-        "entities/company.json": json.dumps(ENTITY).encode(),
-        "data/company.json": json.dumps([{"name": "Harbor Foods"}, {"name": "海港食品"}], ensure_ascii=False).encode(),
-    }
-    files.update({k: v for k, v in extra.items() if k != "manifest"})
-    manifest = {
-        "key": "tiny_crm",
-        "version": "1.0.0",
-        "title": LABEL,
-        "description": LABEL,
-        "loomworks": ">=0.1,<1",
-        "requires": {"base": ">=1.0"},
-        "checksums": checksums(files),
-        **extra.get("manifest", {}),
-    }
-    return {**files, "manifest.json": json.dumps(manifest).encode()}
-
-
-def zipped(files: dict[str, bytes], links: tuple[str, ...] = ()) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, content in files.items():
-            info = zipfile.ZipInfo(name)
-            if name in links:
-                info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, content)
-    return out.getvalue()
+from loomworks.templates.bundle import check_files, read_directory, read_zip
+from template_bundles import ENTITY, files_of, write_folder, zipped
 
 
 def problems(call: Any, *args: Any) -> dict[str, str]:
@@ -73,10 +35,7 @@ def test_a_valid_bundle_reads_into_definitions_and_data() -> None:
 def test_a_zipped_folder_and_a_library_folder_read_the_same(tmp_path: Path) -> None:
     files = files_of()
     assert read_zip(zipped({f"tiny_crm/{n}": c for n, c in files.items()})) == read_zip(zipped(files))
-    for name, content in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_bytes(content)
-    assert read_directory(tmp_path) == read_zip(zipped(files))
+    assert read_directory(write_folder(tmp_path, files)) == read_zip(zipped(files))
 
 
 @pytest.mark.parametrize(
