@@ -35,6 +35,9 @@ def test_a_valid_bundle_reads_into_definitions_and_data() -> None:
 def test_a_zipped_folder_and_a_library_folder_read_the_same(tmp_path: Path) -> None:
     files = files_of()
     assert read_zip(zipped({f"tiny_crm/{n}": c for n, c in files.items()})) == read_zip(zipped(files))
+    finder = {f"tiny_crm/{n}": c for n, c in files.items()}
+    finder.update({"__MACOSX/tiny_crm/._manifest.json": b"\x00", "tiny_crm/.DS_Store": b"\x00"})
+    assert read_zip(zipped(finder)) == read_zip(zipped(files))  # what macOS adds is ignored
     assert read_directory(write_folder(tmp_path, files)) == read_zip(zipped(files))
 
 

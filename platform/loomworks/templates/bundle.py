@@ -78,6 +78,8 @@ def read_directory(path: Path) -> Bundle:
     total = 0
     for item in sorted(path.rglob("*")):
         name = item.relative_to(path).as_posix()
+        if _os_litter(name):
+            continue
         if item.is_symlink():
             problems.append(field_error(name, "is a link; a bundle holds plain files only"))
         elif item.is_file():
@@ -101,7 +103,7 @@ def read_zip(content: bytes) -> Bundle:
     except (zipfile.BadZipFile, ValueError):
         _fail([field_error("file", "is not a zip archive")])
     with archive:
-        entries = [e for e in archive.infolist() if not e.is_dir()]
+        entries = [e for e in archive.infolist() if not e.is_dir() and not _os_litter(e.filename)]
         if len(entries) > MAX_FILES:
             _fail([field_error("file", f"holds more than {MAX_FILES} files")])
         problems = [p for e in entries for p in _entry_problems(e)]
@@ -177,6 +179,12 @@ def _read_entries(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> d
             _fail([field_error(entry.filename[:200], "unpacks to more than the size limit")])
         files[entry.filename] = content
     return files
+
+
+def _os_litter(name: str) -> bool:
+    """What file managers add on their own (macOS's ``__MACOSX/`` and ``.DS_Store``): never
+    read, so a bundle zipped in Finder uploads like any other."""
+    return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1] == ".DS_Store"
 
 
 def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:
