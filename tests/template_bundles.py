@@ -56,3 +56,17 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> Path:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(content)
     return folder
+
+
+def app_files(key: str, version: str, docs: dict[str, Any], **manifest: Any) -> dict[str, bytes]:
+    """A bundle of the given documents by path (``entities/company.json``), checksummed."""
+    files = {path: json.dumps(doc, ensure_ascii=False).encode() for path, doc in docs.items()}
+    head = {
+        "key": key,
+        "version": version,
+        "title": {"en": key.title(), "zh-CN": key},
+        "description": {"en": f"The {key} app", "zh-CN": f"{key} 应用"},
+        "loomworks": ">=0.1,<1",
+        **manifest,
+    }
+    return {**files, "manifest.json": json.dumps({**head, "checksums": checksums(files)}).encode()}

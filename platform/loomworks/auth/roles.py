@@ -144,7 +144,7 @@ def restore_role(tx: Tx, key: str, address: str | None = None) -> dict[str, Any]
 def _save(
     tx: Tx, current: store.StoredDefinition | None, doc: dict[str, Any], action: str, address: str | None
 ) -> dict[str, Any]:
-    doc = _without_defaults({k: v for k, v in doc.items() if k not in ("kind", "version")})
+    doc = without_defaults({k: v for k, v in doc.items() if k not in ("kind", "version")})
     validate_role(doc, _world(tx, doc.get("key")))
     key = doc["key"]
     before = current.effective if current and not current.deleted else None
@@ -186,7 +186,7 @@ def _world(tx: Tx, key: Any) -> RoleWorld:
     return RoleWorld(roles=roles, entity=specs.get, compile_scope=compile_scope)
 
 
-def _without_defaults(doc: dict[str, Any]) -> dict[str, Any]:
+def without_defaults(doc: dict[str, Any]) -> dict[str, Any]:
     """Defaults are left out of stored documents (DESIGN §1): empty lists go."""
     for name in EMPTY_DEFAULTS:
         if doc.get(name) == []:

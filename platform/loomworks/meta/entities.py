@@ -213,6 +213,54 @@ def delete_entity(tx: Tx, key: str) -> dict[str, Any]:
     return _describe(stored)
 
 
+def put_entity(tx: Tx, doc: dict[str, Any], *, action: str, confirm: bool = False) -> dict[str, Any]:
+    """Make the entity ``doc`` describes exist as described: created, restored or replaced.
+
+    Used by template installs. Fields the current definition has and ``doc`` lacks are
+    removed (hidden, data kept), as with a PATCH of the field list."""
+    key = doc["key"]
+    current = store.get_definition(tx.conn, KIND, key)
+    if current is None:
+        authorize(tx, "create", "meta:entity")
+        return _apply(tx, None, copy.deepcopy(doc), action=action, confirm=confirm)
+    authorize(tx, "update", f"meta:entity:{key}")
+    if current.deleted:
+        current = _save(tx, key, current.effective, author_id=tx.actor.id, action="restore", deleted=False)
+    new = copy.deepcopy(doc)
+    new["fields"] = _keep_removed(current.effective["fields"], new.get("fields", []))
+    if new == current.effective:
+        return _describe(current)
+    return _apply(tx, current, new, action=action, confirm=confirm)
+
+
+def delete_entities(tx: Tx, keys: list[str]) -> None:
+    """Soft-delete several entities at once (an app being hidden): relations among them are
+    fine; one from a live entity outside the group refuses the whole group."""
+    group = set(keys)
+    for key in keys:
+        authorize(tx, "delete", f"meta:entity:{key}")
+    cache = tx.runtime.entities
+    outside = [
+        ref
+        for key in keys
+        for ref in _referencing_fields(tx, key)
+        if ref.partition(".")[0] not in group and not cache.is_deleted(ref.partition(".")[0])
+    ]
+    if outside:
+        raise Conflict(
+            "other entities point at this app's entities; remove those fields first",
+            [field_error(ref, "points into the app") for ref in outside],
+        )
+    live = cache.specs(tx.conn)
+    remaining = {k: s for k, s in live.items() if k not in group and not cache.is_deleted(k)}
+    for key in keys:
+        _check_guards(tx, key, remaining)
+    for key in keys:
+        current = _stored(tx, key, include_deleted=True)
+        if not current.deleted:
+            _save(tx, key, current.effective, author_id=tx.actor.id, action="delete", deleted=True)
+
+
 def _check_guards(tx: Tx, key: str, after: dict[str, EntitySpec]) -> None:
     """Other definitions that use this entity (rules) must still hold once it changes."""
     for guard in tx.runtime.entity_guards:

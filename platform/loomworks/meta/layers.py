@@ -7,6 +7,9 @@ field key. ``effective = overlay(base, custom)`` and
 made on the effective document and the custom layer is derived from it. An
 entity created by a user has no base: its custom layer is the whole document.
 
+Only a list of objects with a ``key`` (an entity's fields) is layered field by field; a
+``fields`` list of another shape (a form's field keys) is one property like any other.
+
 Removals are changes too: a base property the customer took away is listed under
 ``UNSET`` (top level, or per changed field), and a base field purged for good under
 ``fields.dropped``, so replacing the base on upgrade cannot bring them back.
@@ -28,7 +31,7 @@ def overlay(base: dict[str, Any] | None, custom: dict[str, Any] | None) -> dict[
     if not custom:
         return result
     for name, value in custom.items():
-        if name == FIELDS:
+        if name == FIELDS and isinstance(value, dict):
             result[FIELDS] = _overlay_fields(result.get(FIELDS, []), value)
         elif name == UNSET:
             for unset in value:
@@ -36,6 +39,11 @@ def overlay(base: dict[str, Any] | None, custom: dict[str, Any] | None) -> dict[
         else:
             result[name] = copy.deepcopy(value)
     return result
+
+
+def keyed(items: Any) -> bool:
+    """A list layered item by item: objects that each carry a ``key``."""
+    return isinstance(items, list) and all(isinstance(i, dict) and "key" in i for i in items)
 
 
 def _overlay_fields(base_fields: list[dict[str, Any]], custom: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,13 +64,13 @@ def extract_overlay(base: dict[str, Any] | None, effective: dict[str, Any]) -> d
         return copy.deepcopy(effective)
     custom: dict[str, Any] = {}
     for name, value in effective.items():
-        if name == FIELDS:
+        if name == FIELDS and keyed(value) and keyed(base.get(FIELDS, [])):
             fields = _extract_fields(base.get(FIELDS, []), value)
             if fields:
                 custom[FIELDS] = fields
         elif base.get(name) != value:
             custom[name] = copy.deepcopy(value)
-    unset = sorted(name for name in base if name not in effective and name != FIELDS)
+    unset = sorted(name for name in base if name not in effective and not (name == FIELDS and keyed(base[name])))
     if unset:
         custom[UNSET] = unset
     return custom

@@ -131,6 +131,55 @@ def save_definition(
     return stored
 
 
+def set_base(
+    conn: Connection,
+    kind: str,
+    key: str,
+    base: dict[str, Any] | None,
+    template: str | None,
+    *,
+    action: str,
+    author_id: int | None,
+) -> StoredDefinition:
+    """Put a template's layer under a definition without changing what it is.
+
+    The effective document stays as it is; the custom layer is derived again so that
+    ``overlay(base, custom)`` still equals it. A template install first writes the
+    effective document it wants through the kind's own path (checks, DDL, side effects),
+    then calls this, so the customer's changes are exactly what differs from the template.
+    """
+    current = get_definition(conn, kind, key)
+    if current is None:
+        raise NotFound(f"{kind} {key!r} does not exist")
+    effective = current.effective
+    layer = None if base is None else {**base, "key": key}
+    custom = extract_overlay(layer, effective)
+    conn.execute(
+        update(definitions)
+        .where(definitions.c.kind == kind, definitions.c.key == key)
+        .values(base=layer, custom=custom, template=template, updated_at=utcnow())
+    )
+    if layer != current.base:
+        conn.execute(
+            insert(revisions).values(
+                kind=kind,
+                key=key,
+                version=current.version,
+                action=action,
+                layer="base",
+                before=current.base,
+                after=layer,
+                diff=diff(current.base or {}, layer or {}),
+                author_id=author_id,
+                created_at=utcnow(),
+            )
+        )
+    bump_generation(conn)
+    stored = get_definition(conn, kind, key)
+    assert stored is not None
+    return stored
+
+
 def delete_definition_row(conn: Connection, kind: str, key: str, author_id: int | None) -> None:
     """Remove a purged definition; its revisions stay as the audit trail."""
     current = get_definition(conn, kind, key)

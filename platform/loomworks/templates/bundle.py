@@ -70,6 +70,12 @@ class Bundle:
     def works_on(self, loomworks_version: str) -> bool:
         return Version(loomworks_version) in SpecifierSet(self.manifest["loomworks"])
 
+    def digest(self) -> str:
+        """What the bundle says, hashed: the same version installed twice is a no-op only if
+        this matches (a library folder edited in place is not the version that was installed)."""
+        content = {"manifest": self.manifest, "definitions": self.definitions, "data": self.data}
+        return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
 
 def read_directory(path: Path) -> Bundle:
     """A bundle from a folder (the template library), under the same rules as an upload."""

@@ -27,6 +27,7 @@ from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from .bundle import MANIFEST, Bundle, read_directory, read_zip
+from .installs import installed_versions
 from .models import uploaded_bundles
 
 
@@ -45,6 +46,7 @@ def require_builder(tx: Tx) -> None:
 def list_catalog(tx: Tx) -> dict[str, Any]:
     require_builder(tx)
     offers = _library(tx.runtime.settings.templates_dir) + _uploads(tx)
+    installed = installed_versions(tx.conn)
     by_key: dict[str, list[dict[str, Any]]] = {}
     for offer in offers:
         by_key.setdefault(offer["key"], []).append(offer)
@@ -52,8 +54,23 @@ def list_catalog(tx: Tx) -> dict[str, Any]:
     for key in sorted(by_key):
         ranked = sorted(by_key[key], key=lambda o: (o.get("problems") is None, _version_of(o)), reverse=True)
         newest = ranked[0]
-        items.append({**newest, "versions": [{"version": o["version"], "source": o["source"]} for o in ranked]})
+        versions = [{"version": o["version"], "source": o["source"]} for o in ranked]
+        items.append({**newest, "versions": versions, "installed_version": installed.get(key)})
     return {"items": items}
+
+
+def find_bundle(tx: Tx, key: str, version: str | None = None) -> Bundle:
+    """The bundle of ``key`` at ``version``, or at the newest version that runs here."""
+    found = [b for b in _library_bundles(tx.runtime.settings.templates_dir) + _upload_bundles(tx) if b.key == key]
+    if version is not None:
+        found = [b for b in found if b.manifest["version"] == version]
+        if not found:
+            raise NotFound(f"template {key[:100]!r} has no version {version[:40]!r}", data={"version": version[:40]})
+    else:
+        found = [b for b in found if b.works_on(loomworks_version())]
+    if not found:
+        raise NotFound(f"no template {key[:100]!r} in the catalog runs on this Loomworks", data={"template": key[:100]})
+    return max(found, key=lambda b: b.version)
 
 
 def get_template(tx: Tx, key: str) -> dict[str, Any]:
@@ -139,8 +156,25 @@ def _library(folder: Path) -> list[dict[str, Any]]:
 
 
 def _uploads(tx: Tx) -> list[dict[str, Any]]:
-    rows = tx.conn.execute(select(uploaded_bundles).order_by(uploaded_bundles.c.id)).mappings()
-    return [describe(read_zip(row["content"]), "upload") for row in rows]
+    return [describe(bundle, "upload") for bundle in _upload_bundles(tx)]
+
+
+def _upload_bundles(tx: Tx) -> list[Bundle]:
+    rows = tx.conn.execute(select(uploaded_bundles.c.content).order_by(uploaded_bundles.c.id)).scalars()
+    return [read_zip(content) for content in rows]
+
+
+def _library_bundles(folder: Path) -> list[Bundle]:
+    """The library's bundles that pass their checks (the catalog lists the others with problems)."""
+    if not folder.is_dir():
+        return []
+    bundles = []
+    for path in sorted(p for p in folder.iterdir() if (p / MANIFEST).is_file()):
+        try:
+            bundles.append(read_directory(path))
+        except ValidationFailed:
+            continue
+    return bundles
 
 
 def _broken(name: str, exc: ValidationFailed) -> dict[str, Any]:

@@ -24,3 +24,20 @@ uploaded_bundles = Table(
     Column("uploaded_at", UtcDateTime(), nullable=False),
     UniqueConstraint("key", "version", name="uq_lw_template_bundles_version"),
 )
+
+#: One row per template ever installed here: the version now installed and the definitions it
+#: brought as installed (the base layers it owns, and the fields it adds to other templates'
+#: entities), so an upgrade knows what it replaces and removes, and an uninstall what it hides.
+installs = Table(
+    "lw_template_installs",
+    SYSTEM_METADATA,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("key", String(63), nullable=False, unique=True),
+    Column("version", String(40), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("manifest", JSON, nullable=False),
+    Column("definitions", JSON, nullable=False),
+    Column("installed_by", BigInteger, nullable=True),
+    Column("installed_at", UtcDateTime(), nullable=False),
+    Column("uninstalled_at", UtcDateTime(), nullable=True),
+)

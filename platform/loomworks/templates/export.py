@@ -1,0 +1,76 @@
+"""Exporting an installed app as a bundle: its definitions as they are here, customizations in.
+
+The zip holds each definition the template owns at its *effective* state (base and custom
+layers merged), minus the fields other installed templates add to it (those travel with
+their own template), and each extension it makes to another template's entity, so it
+installs on a fresh instance (after what it requires) with identical effective definitions.
+The version gets a local part (``1.0.0+export.202612031200``): it is the installed version,
+reshaped here, and must not pass for the library's own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from ..core.context import Tx
+from ..core.sqltypes import utcnow
+from ..errors import NotFound
+from ..meta import store
+from . import catalog, installs
+from .bundle import DEFINITION_FOLDERS, MANIFEST, checksums
+
+FOLDER_OF = {kind: folder for folder, kind in DEFINITION_FOLDERS.items()}
+
+
+def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
+    """(file name, zip content) of the installed template ``key`` as customized here."""
+    catalog.require_builder(tx)
+    current = installs.get_install(tx.conn, key)
+    if current is None or not current.active:
+        raise NotFound(f"template {key[:100]!r} is not installed", data={"app": key[:100]})
+    others = [i for i in installs.active_installs(tx.conn) if i.key != key]
+    files: dict[str, bytes] = {}
+    for kind, docs in current.owned.items():
+        for name in docs:
+            stored = store.get_definition(tx.conn, kind, name)
+            if stored is None or stored.deleted:
+                continue
+            foreign = {f["key"] for i in others for f in i.extends.get(kind, {}).get(name, {}).get("fields", [])}
+            files[_path(kind, name)] = _json(_without_fields(stored.effective, foreign))
+    for kind, docs in current.extends.items():
+        for name, extension in docs.items():
+            stored = store.get_definition(tx.conn, kind, name)
+            if stored is None:
+                continue
+            own = {f["key"] for f in extension.get("fields", [])}
+            fields = [f for f in stored.effective.get("fields", []) if f["key"] in own]
+            files[_path(kind, name)] = _json({"key": name, "extend": True, "fields": fields})
+    version = f"{current.version.partition('+')[0]}+export.{utcnow().strftime('%Y%m%d%H%M%S')}"
+    manifest = {
+        **{k: v for k, v in current.manifest.items() if k != "checksums"},
+        "version": version,
+        "checksums": checksums(files),
+    }
+    files[MANIFEST] = _json(manifest)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, content in sorted(files.items()):
+            archive.writestr(path, content)
+    return f"{key}-{version}.zip", out.getvalue()
+
+
+def _path(kind: str, key: str) -> str:
+    return f"{FOLDER_OF[kind]}/{key}.json"
+
+
+def _without_fields(doc: dict[str, Any], foreign: set[str]) -> dict[str, Any]:
+    if "fields" in doc and foreign:
+        doc = {**doc, "fields": [f for f in doc["fields"] if f["key"] not in foreign]}
+    return doc
+
+
+def _json(doc: Any) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode()

@@ -1,0 +1,110 @@
+"""What is installed here: one row per template, and the base layers composed from them.
+
+A template *owns* the definitions it brings (their base layer is its document). A template
+that requires another may also *extend* that one's entities with fields (the bridge adds
+``project.customer``): an extension is an entity document with ``"extend": true`` holding
+only ``fields``. The base layer of an entity is therefore its owner's document plus the
+fields of every installed extension, in install order; upgrading either side recomposes it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from ..core.sqltypes import utcnow
+from .models import installs
+
+Docs = dict[str, dict[str, dict[str, Any]]]
+EXTEND = "extend"
+
+
+@dataclass(frozen=True)
+class Install:
+    key: str
+    version: str
+    digest: str
+    manifest: dict[str, Any]
+    #: ``{"owned": {kind: {key: base}}, "extends": {kind: {key: {"fields": [...]}}}}``
+    definitions: dict[str, Docs]
+    active: bool
+
+    @property
+    def owned(self) -> Docs:
+        return self.definitions.get("owned", {})
+
+    @property
+    def extends(self) -> Docs:
+        return self.definitions.get("extends", {})
+
+
+def get_install(conn: Connection, key: str) -> Install | None:
+    row = conn.execute(select(installs).where(installs.c.key == key)).mappings().first()
+    if row is None:
+        return None
+    return Install(
+        row["key"], row["version"], row["digest"], row["manifest"], row["definitions"], row["uninstalled_at"] is None
+    )
+
+
+def active_installs(conn: Connection) -> list[Install]:
+    rows = conn.execute(select(installs.c.key).where(installs.c.uninstalled_at.is_(None)).order_by(installs.c.id))
+    found = [get_install(conn, key) for key in rows.scalars()]
+    return [i for i in found if i is not None]
+
+
+def installed_versions(conn: Connection) -> dict[str, str]:
+    return {i.key: i.version for i in active_installs(conn)}
+
+
+def record_install(
+    conn: Connection,
+    key: str,
+    version: str,
+    digest: str,
+    manifest: dict[str, Any],
+    definitions: dict[str, Docs],
+    actor_id: int | None,
+) -> None:
+    values = {
+        "version": version,
+        "digest": digest,
+        "manifest": manifest,
+        "definitions": definitions,
+        "installed_by": actor_id,
+        "installed_at": utcnow(),
+        "uninstalled_at": None,
+    }
+    changed = conn.execute(update(installs).where(installs.c.key == key).values(**values)).rowcount
+    if not changed:
+        conn.execute(insert(installs).values(key=key, **values))
+
+
+def record_uninstall(conn: Connection, key: str) -> None:
+    conn.execute(update(installs).where(installs.c.key == key).values(uninstalled_at=utcnow()))
+
+
+def split(definitions: Docs) -> dict[str, Docs]:
+    """A bundle's definitions as owned ones and extensions of other templates' entities."""
+    owned: Docs = {}
+    extends: Docs = {}
+    for kind, docs in definitions.items():
+        for key, doc in docs.items():
+            if doc.get(EXTEND):
+                extends.setdefault(kind, {})[key] = {"fields": copy.deepcopy(doc.get("fields", []))}
+            else:
+                owned.setdefault(kind, {})[key] = {k: copy.deepcopy(v) for k, v in doc.items() if k != "kind"}
+    return {"owned": owned, "extends": extends}
+
+
+def compose(owner_doc: dict[str, Any], extensions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The base layer: the owner's document with each extension's fields after its own."""
+    base = copy.deepcopy(owner_doc)
+    if extensions:
+        base["fields"] = list(base.get("fields", []))
+        for extension in extensions:
+            base["fields"].extend(copy.deepcopy(extension.get("fields", [])))
+    return base
