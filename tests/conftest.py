@@ -12,24 +12,19 @@ transaction as the admin, the way one API call would.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine
 
+from databases import PG_URL, fresh_pg_database, fresh_runtime
 from factories import Services, make_user
-from loomworks.config import load_settings
 from loomworks.core.context import Actor
-from loomworks.core.db import make_engine, normalize_url
+from loomworks.core.db import make_engine
 from loomworks.runtime import Runtime
 
-PG_URL = os.environ.get("LOOMWORKS_TEST_PG_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -39,29 +34,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'loomworks.db'}"
         return
-    yield from _fresh_pg_database()
-
-
-def _fresh_pg_database() -> Iterator[str]:
-    """A URL whose connections live in a new, empty schema (dropped afterwards).
-
-    A schema on the ``search_path`` isolates a test as well as a database of its own
-    (unqualified names, the catalog as inspected, ``current_schema()``), and creating
-    and dropping it costs milliseconds instead of a database copy and a checkpoint.
-    """
-    assert PG_URL is not None
-    admin_url = normalize_url(PG_URL)
-    name = f"lw_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={name}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        admin.dispose()
+    yield from fresh_pg_database()
 
 
 @pytest.fixture
@@ -76,17 +49,10 @@ def engine(db_url: str) -> Iterator[Engine]:
 # --- services ----------------------------------------------------------------------------------
 
 
-def _runtime(engine: Engine, db_url: str, instance: Path) -> Runtime:
-    env = {"LOOMWORKS_INSTANCE": str(instance), "LOOMWORKS_SECRET_KEY": "test-secret"}
-    rt = Runtime(load_settings(env=env, database_url=db_url), engine)
-    rt.create_schema()
-    return rt
-
-
 @pytest.fixture
 def runtime(engine: Engine, db_url: str, tmp_path: Path) -> Runtime:
     """A Runtime on the test database with the system tables created."""
-    return _runtime(engine, db_url, tmp_path / "instance")
+    return fresh_runtime(engine, db_url, tmp_path / "instance")
 
 
 @pytest.fixture
@@ -120,11 +86,11 @@ def shared_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     a data set per test is what makes a PostgreSQL run slow.
     """
     folder = tmp_path_factory.mktemp("shared")
-    urls = _fresh_pg_database() if request.param == "postgresql" else iter([f"sqlite:///{folder / 'lw.db'}"])
+    urls = fresh_pg_database() if request.param == "postgresql" else iter([f"sqlite:///{folder / 'lw.db'}"])
     for url in urls:
         eng = make_engine(url)
         try:
-            rt = _runtime(eng, url, folder / "instance")
+            rt = fresh_runtime(eng, url, folder / "instance")
             yield Services(rt, make_user(rt, "admin@example.com", roles=("admin",), name="Ada Admin"))
         finally:
             eng.dispose()

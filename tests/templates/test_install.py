@@ -167,3 +167,41 @@ def test_install_options_are_checked(api: Api, library: Path) -> None:
     assert {d["field"] for d in body["error"]["details"]} == {"confirm", "resolutions.x", "y"}
     assert api.post("/api/templates/nope/install", {})[0] == 404
     assert api.post("/api/templates/sales/install", {"version": "9.9"})[0] == 404
+
+
+def test_uninstall_hides_the_app_and_installing_again_brings_it_back_with_its_data(api: Api, library: Path) -> None:
+    publish(library, "1.0.0", v1())
+    install(api)
+    customize(api)
+    status, acme = api.post("/api/records/account", {"name": "Acme", "region": "East"})
+    assert status == 201
+
+    status, body = api.post("/api/templates/sales/uninstall", {})
+    assert status == 409  # the builder's own rule reads the app's entities: they decide about it first
+    assert any(d["field"].startswith("rules.big_deal.") for d in body["error"]["details"]), body
+    assert api.get("/api/meta/entities/account")[0] == 200  # nothing was hidden
+    assert api.delete("/api/meta/rules/big_deal")[0] == 200
+    status, report = api.post("/api/templates/sales/uninstall", {})
+    assert status == 200, report
+    assert {(r["kind"], r["key"]) for r in report["removes"]} >= {("entity", "account"), ("rule", "welcome")}
+    assert api.get("/api/meta/entities/account")[0] == 404
+    assert api.get("/api/records/account")[0] == 404
+    assert api.get("/api/templates")[1]["items"][0]["installed_version"] is None
+    assert api.post("/api/templates/sales/uninstall", {})[0] == 404
+
+    again = install(api)
+    assert again["action"] == "reinstall"
+    assert api.get(f"/api/records/account/{acme['id']}")[1]["region"] == "East"
+    assert field(api, "account", "name")["label"]["en"] == "Company name"  # customizations come back too
+
+
+def test_a_role_people_hold_stays_when_the_app_is_uninstalled(api: Api, library: Path, app: Any, runtime: Any) -> None:
+    from automation_world import user_api
+
+    publish(library, "1.0.0", v1())
+    install(api)
+    user_api(app, runtime, "seller@example.com", ["seller"])
+    status, report = api.post("/api/templates/sales/uninstall", {})
+    assert status == 200, report
+    assert [k["key"] for k in report["kept"]] == ["seller"] and "hold" in report["kept"][0]["reason"]
+    assert api.get("/api/meta/roles/seller")[0] == 200

@@ -140,6 +140,7 @@ def set_base(
     *,
     action: str,
     author_id: int | None,
+    message: str | None = None,
 ) -> StoredDefinition:
     """Put a template's layer under a definition without changing what it is.
 
@@ -170,6 +171,7 @@ def set_base(
                 before=current.base,
                 after=layer,
                 diff=diff(current.base or {}, layer or {}),
+                message=message,
                 author_id=author_id,
                 created_at=utcnow(),
             )

@@ -2,7 +2,8 @@
 
 The zip holds each definition the template owns at its *effective* state (base and custom
 layers merged), minus the fields other installed templates add to it (those travel with
-their own template), and each extension it makes to another template's entity, so it
+their own template); the forms, views, dashboards, workflows and rules the customer made
+over the app's entities; and each extension it makes to another template's entity, so it
 installs on a fresh instance (after what it requires) with identical effective definitions.
 The version gets a local part (``1.0.0+export.202612031200``): it is the installed version,
 reshaped here, and must not pass for the library's own.
@@ -40,6 +41,8 @@ def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
                 continue
             foreign = {f["key"] for i in others for f in i.extends.get(kind, {}).get(name, {}).get("fields", [])}
             files[_path(kind, name)] = _json(_without_fields(stored.effective, foreign))
+    for kind, name, doc in _customer_additions(tx, current):
+        files[_path(kind, name)] = _json(doc)
     for kind, docs in current.extends.items():
         for name, extension in docs.items():
             stored = store.get_definition(tx.conn, kind, name)
@@ -60,6 +63,20 @@ def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
         for path, content in sorted(files.items()):
             archive.writestr(path, content)
     return f"{key}-{version}.zip", out.getvalue()
+
+
+def _customer_additions(tx: Tx, current: installs.Install) -> list[tuple[str, str, dict[str, Any]]]:
+    """Forms, views, dashboards, workflows and rules the customer made over the app's entities:
+    part of the app as they use it, so they travel with it."""
+    app_entities = set(current.owned.get("entity", {}))
+    found = []
+    for kind in ("form", "view", "dashboard", "workflow", "rule"):
+        for stored in store.list_definitions(tx.conn, kind):
+            doc = stored.effective
+            entity = doc.get("entity") or (doc.get("trigger") or {}).get("entity")
+            if stored.template is None and entity in app_entities:
+                found.append((kind, stored.key, doc))
+    return found
 
 
 def _path(kind: str, key: str) -> str:

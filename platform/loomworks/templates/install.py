@@ -204,7 +204,7 @@ def _merged(tx: Tx, target: Target, base: dict[str, Any], options: Options) -> _
 
 def _write_entities(tx: Tx, targets: list[Target], report: Report, options: Options) -> None:
     planned = [_merged(tx, t, t.base, options) for t in targets]
-    action = f"install:{report.template}@{report.version}"
+    action = "install"
     for step in planned:
         if store.get_definition(tx.conn, "entity", step.target.key) is None:
             with _named(step.target):
@@ -239,13 +239,20 @@ def _without(tx: Tx, doc: dict[str, Any], types: frozenset[str]) -> dict[str, An
 
 
 def _write(tx: Tx, target: Target, report: Report, options: Options) -> None:
-    action = f"install:{report.template}@{report.version}"
+    action = "install"
     with _named(target):
         base = kinds.normalise(tx, target.kind, target.base)
         step = _merged(tx, target, base, options)
         kinds.write(tx, target.kind, step.effective, action=action)
         stored = store.set_base(
-            tx.conn, target.kind, target.key, base, target.owner, action=action, author_id=tx.actor.id
+            tx.conn,
+            target.kind,
+            target.key,
+            base,
+            target.owner,
+            action=action,
+            author_id=tx.actor.id,
+            message=f"{report.template} {report.version}",
         )
     report.written(target.kind, target.key, step.before, stored.effective, step.conflicts, options.resolutions)
 

@@ -71,9 +71,16 @@ def _take_back_extensions(tx: Tx, current: installs.Install, others: list[instal
             doc = stored.effective
             doc["fields"] = [f for f in doc["fields"] if f["key"] not in added]
             before = stored.effective
-            kinds.write(tx, kind, doc, action=f"uninstall:{current.key}")
+            kinds.write(tx, kind, doc, action="uninstall")
             after = store.set_base(
-                tx.conn, kind, key, base, owner.key, action=f"uninstall:{current.key}", author_id=tx.actor.id
+                tx.conn,
+                kind,
+                key,
+                base,
+                owner.key,
+                action="uninstall",
+                author_id=tx.actor.id,
+                message=f"{current.key} {current.version}",
             )
             report.written(kind, key, before, after.effective, [], {})
 
