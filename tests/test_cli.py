@@ -109,3 +109,31 @@ def test_template_list_shows_the_library_with_broken_bundles_named(
         "old  1.0.0  library  Tiny CRM / 迷你客户管理  (needs Loomworks >=9)",
         "tiny_crm  1.0.0  library  Tiny CRM / 迷你客户管理",
     ]
+
+
+def test_template_plan_install_export_and_import_from_the_command_line(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from template_bundles import app_files, write_folder
+    from templates.app_versions import v1
+
+    library = tmp_path / "library"
+    write_folder(library / "sales", app_files("sales", "1.0.0", v1()))
+    monkeypatch.setenv("LOOMWORKS_TEMPLATES_DIR", str(library))
+    plan = _invoke("template", "plan", "sales").splitlines()
+    assert plan[0] == "sales 1.0.0: install" and "  create entity account" in plan
+    assert "installed" not in _invoke("template", "list")  # the plan wrote nothing
+    assert _invoke("template", "install", "sales").splitlines()[0] == "sales 1.0.0: install"
+    assert "installed 1.0.0" in _invoke("template", "list")
+    again = _invoke("template", "install", "sales").splitlines()
+    assert again == ["sales 1.0.0: none (installed: 1.0.0)", "  nothing to do: this version is installed"]
+
+    out = tmp_path / "sales.zip"
+    assert "wrote" in _invoke("template", "export", "sales", "--out", str(out))
+    monkeypatch.setenv("LOOMWORKS_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    monkeypatch.setenv("LOOMWORKS_INSTANCE", str(tmp_path / "other"))
+    imported = _invoke("template", "import", str(out)).splitlines()
+    assert imported[0].startswith("sales 1.0.0+export.") and "  create rule welcome" in imported
+
+    result = CliRunner().invoke(main, ["template", "uninstall", "nope"])
+    assert result.exit_code == 1 and "is not installed" in result.output

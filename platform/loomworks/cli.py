@@ -30,6 +30,8 @@ def _runtime() -> Runtime:
 
 def _fail(error: LoomworksError) -> None:
     click.echo(f"error: {error}", err=True)
+    for detail in error.details:
+        click.echo(f"  {detail.field}: {detail.message}", err=True)
     sys.exit(1)
 
 
@@ -211,7 +213,135 @@ def template_list() -> None:
             continue
         title = f"{item['title']['en']} / {item['title']['zh-CN']}"
         note = "" if item["compatible"] else f"  (needs Loomworks {item['loomworks']})"
-        click.echo(f"{item['key']}  {item['version']}  {item['source']}  {title}{note}")
+        installed = f"  installed {item['installed_version']}" if item.get("installed_version") else ""
+        click.echo(f"{item['key']}  {item['version']}  {item['source']}  {title}{installed}{note}")
+
+
+def _install_options(version: str | None, resolve: tuple[str, ...], confirm: bool, sample_data: bool) -> Any:
+    from .templates.install import options_from
+
+    resolutions = dict(item.partition("=")[::2] for item in resolve)
+    body: dict[str, Any] = {"resolutions": resolutions, "confirm": confirm, "sample_data": sample_data}
+    if version:
+        body["version"] = version
+    return options_from(body)
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    from .templates.report import summary_lines
+
+    for line in summary_lines(report):
+        click.echo(line)
+
+
+_VERSION = click.option("--version", "version", default=None, help="a version in the catalog (default: newest)")
+_RESOLVE = click.option(
+    "--resolve", multiple=True, metavar="CONFLICT=mine|template", help="how to settle a conflict the plan showed"
+)
+_CONFIRM = click.option("--confirm", is_flag=True, help="apply lossy column conversions the plan reported")
+
+
+@template.command("plan")
+@click.argument("key")
+@_VERSION
+@_RESOLVE
+@_CONFIRM
+def template_plan(key: str, version: str | None, resolve: tuple[str, ...], confirm: bool) -> None:
+    """What installing KEY would create, change and remove, and its conflicts (writes nothing)."""
+    from .core.context import SYSTEM_ACTOR
+    from .templates.plan import plan
+
+    options = _install_options(version, resolve, confirm, False)
+    _print_report(_fail_cleanly(lambda: plan(_runtime(), SYSTEM_ACTOR, key, options)))
+
+
+@template.command("install")
+@click.argument("key")
+@_VERSION
+@_RESOLVE
+@_CONFIRM
+@click.option("--sample-data", is_flag=True, help="load the bundle's sample rows (first install only)")
+def template_install(key: str, version: str | None, resolve: tuple[str, ...], confirm: bool, sample_data: bool) -> None:
+    """Install or upgrade KEY, atomically; customizations stay on top of the new version."""
+    from .core.context import SYSTEM_ACTOR
+    from .templates.install import install
+
+    options = _install_options(version, resolve, confirm, sample_data)
+    runtime = _runtime()
+
+    def work() -> dict[str, Any]:
+        with runtime.transaction(SYSTEM_ACTOR) as tx:
+            return install(tx, key, options)
+
+    _print_report(_fail_cleanly(work))
+
+
+@template.command("uninstall")
+@click.argument("key")
+def template_uninstall(key: str) -> None:
+    """Hide the app KEY (definitions soft-deleted, data kept); installing it again brings it back."""
+    from .core.context import SYSTEM_ACTOR
+    from .templates.uninstall import uninstall
+
+    runtime = _runtime()
+
+    def work() -> dict[str, Any]:
+        with runtime.transaction(SYSTEM_ACTOR) as tx:
+            return uninstall(tx, key)
+
+    _print_report(_fail_cleanly(work))
+
+
+@template.command("export")
+@click.argument("app")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="the zip to write")
+def template_export(app: str, out: str) -> None:
+    """Write the installed app APP, as customized here, to a bundle zip."""
+    from pathlib import Path
+
+    from .core.context import SYSTEM_ACTOR
+    from .templates.export import export_app
+
+    runtime = _runtime()
+
+    def work() -> tuple[str, bytes]:
+        with runtime.transaction(SYSTEM_ACTOR) as tx:
+            return export_app(tx, app)
+
+    name, content = _fail_cleanly(work)
+    Path(out).write_bytes(content)
+    click.echo(f"wrote {out} ({name}, {len(content)} bytes)")
+
+
+@template.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_RESOLVE
+@_CONFIRM
+def template_import(file: str, resolve: tuple[str, ...], confirm: bool) -> None:
+    """Upload a bundle zip (an export from another instance) and install it."""
+    from pathlib import Path
+
+    from .core.context import SYSTEM_ACTOR
+    from .templates.catalog import upload
+    from .templates.install import install
+
+    runtime = _runtime()
+
+    def work() -> dict[str, Any]:
+        with runtime.transaction(SYSTEM_ACTOR) as tx:
+            entry, _created = upload(tx, Path(file).read_bytes())
+            options = _install_options(entry["version"], resolve, confirm, False)
+            return install(tx, entry["key"], options)
+
+    _print_report(_fail_cleanly(work))
+
+
+def _fail_cleanly(work: Any) -> Any:
+    """A refusal (bad bundle, conflict, missing requirement) is printed, not a traceback."""
+    try:
+        return work()
+    except LoomworksError as error:
+        _fail(error)
 
 
 if __name__ == "__main__":

@@ -223,6 +223,7 @@ def _write_entities(tx: Tx, targets: list[Target], report: Report, options: Opti
             step.target.owner,
             action=action,
             author_id=tx.actor.id,
+            message=f"{report.template} {report.version}",
         )
         report.written("entity", step.target.key, step.before, stored.effective, step.conflicts, options.resolutions)
 

@@ -66,3 +66,22 @@ class Report:
             "unchanged": self.unchanged,
             "data": self.data,
         }
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The report as a person reads it in a terminal (``loomworks template plan``)."""
+    since = f" (installed: {report['installed_version']})" if report.get("installed_version") else ""
+    lines = [f"{report['template']} {report['version']}: {report['action']}{since}"]
+    if report["action"] == "none":
+        return [*lines, "  nothing to do: this version is installed"]
+    for title, name in (("create", "creates"), ("remove", "removes")):
+        lines += [f"  {title} {item['kind']} {item['key']}" for item in report[name]]
+    for item in report["changes"]:
+        paths = ", ".join(change["path"] for change in item["changes"][:6])
+        more = f" and {len(item['changes']) - 6} more" if len(item["changes"]) > 6 else ""
+        lines.append(f"  change {item['kind']} {item['key']}: {paths}{more}")
+    lines += [f"  keep {item['kind']} {item['key']}: {item['reason']}" for item in report["kept"]]
+    for conflict in report["conflicts"]:
+        lines.append(f"  conflict {conflict['id']}: keeping {conflict['resolution']} value")
+    lines += [f"  sample data: {count} {entity} records" for entity, count in report["data"].items()]
+    return lines
