@@ -26,6 +26,7 @@ from .api import (
     rules,
     templates,
     users,
+    views,
     workflows,
 )
 from .api.context import check_request_text, release_request_connection
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         workflows.records_bp,
         workflows.approvals_bp,
         templates.bp,
+        views.definitions_bp,
+        views.bp,
         automation.bp,
         notifications.bp,
         hooks.bp,

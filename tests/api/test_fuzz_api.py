@@ -80,7 +80,7 @@ def test_no_server_errors(app: Flask, api: Api, admin_token: str) -> None:
     assert api.post("/api/records/gadget", {"name": "seed", "count": 1})[0] == 201
     headers = {"Authorization": f"Bearer {admin_token}"}
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app, headers=headers).include(
-        path_regex=r"^/api/(meta|records|forms|automation|outbox|notifications|hooks|approvals|templates)(/|$)"
+        path_regex=r"^/api/(meta|records|forms|automation|outbox|notifications|hooks|approvals|templates|views|dashboards)(/|$)"
     )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert any(op.path == "/api/records/gadget" for op in operations)  # per-entity paths are fuzzed too

@@ -24,6 +24,7 @@ from .context import transaction
 from .openapi_automation import automation_paths, record_automation_paths
 from .openapi_paths import admin_paths, auth_paths, meta_paths, record_paths
 from .openapi_templates import template_paths
+from .openapi_views import view_paths
 from .openapi_workflows import record_workflow_paths, workflow_paths
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -49,6 +50,7 @@ def build_document(specs: list[EntitySpec]) -> dict[str, Any]:
     paths.update(automation_paths())
     paths.update(workflow_paths())
     paths.update(template_paths())
+    paths.update(view_paths())
     paths.update(record_paths("{entity}", "AnyRecord", "AnyRecordWrite", generic=True))
     paths.update(record_automation_paths("{entity}", generic=True))
     paths.update(record_workflow_paths("{entity}", generic=True))

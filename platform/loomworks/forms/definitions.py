@@ -139,11 +139,11 @@ def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Itera
             yield field_error(f"rules.{index}.field", f"{rule['field']!r} is not on the form")
         for name in RULE_KEYS:
             if name in rule:
-                yield from _logic_errors(rule[name], spec, f"rules.{index}.{name}")
+                yield from logic_errors(rule[name], spec, f"rules.{index}.{name}")
     for index, check in enumerate(doc.get("validations", [])):
         if "field" in check and check["field"] not in seen:
             yield field_error(f"validations.{index}.field", f"{check['field']!r} is not on the form")
-        yield from _logic_errors(check["rule"], spec, f"validations.{index}.rule")
+        yield from logic_errors(check["rule"], spec, f"validations.{index}.rule")
 
 
 def _default_errors(item: dict[str, Any], spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
@@ -162,7 +162,7 @@ def _default_errors(item: dict[str, Any], spec: EntitySpec, path: str) -> Iterab
         if problem is not None:
             yield field_error(f"{path}.default", f"is not a valid {fspec.type}: {problem.message[:200]}")
     if "default_logic" in item:
-        yield from _logic_errors(item["default_logic"], spec, f"{path}.default_logic")
+        yield from logic_errors(item["default_logic"], spec, f"{path}.default_logic")
 
 
 def require_public(doc: dict[str, Any], spec: EntitySpec) -> None:
@@ -215,7 +215,7 @@ def _sections(layout: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
         yield f"layout.sections.{index}", section
 
 
-def _logic_errors(rule: Any, spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
+def logic_errors(rule: Any, spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
     """Unknown operators and variables naming no field of the entity (``$user.*`` and ``$now``
     are always there)."""
     for operator in operators(rule):

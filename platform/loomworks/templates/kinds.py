@@ -21,6 +21,8 @@ from ..automation import definitions as rules
 from ..core.context import Tx
 from ..forms.definitions import FORMS
 from ..meta import documents, entities, store
+from ..views.dashboards import DASHBOARDS
+from ..views.definitions import VIEWS
 from ..workflows import definitions as workflows
 
 Doc = dict[str, Any]
@@ -58,6 +60,8 @@ SERVICES: dict[str, KindService] = {
         normalise=lambda tx, doc: roles.without_defaults(copy.deepcopy(doc)),
     ),
     "form": _document_service(FORMS),
+    "view": _document_service(VIEWS),
+    "dashboard": _document_service(DASHBOARDS),
     "workflow": KindService(
         "workflow",
         create=workflows.create_workflow,
@@ -78,11 +82,6 @@ SERVICES: dict[str, KindService] = {
 
 #: Entities first (everything refers to them), then roles (workflows and rules name them).
 ORDER = ("entity", "role", "form", "view", "dashboard", "workflow", "rule")
-
-
-def register(service: KindService) -> None:
-    """Kinds defined elsewhere (views, dashboards) join the installer here."""
-    SERVICES[service.kind] = service
 
 
 def write(tx: Tx, kind: str, doc: Doc, *, action: str, confirm: bool = False) -> store.StoredDefinition:

@@ -1,0 +1,38 @@
+"""Views and dashboards over HTTP: definitions under ``/api/meta/views`` and
+``/api/meta/dashboards`` (admins, builders); what readers use under ``/api/views`` and
+``/api/dashboards`` (each computed as the reader)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from ..views.dashboards import DASHBOARDS, dashboard_figures, readable_dashboards
+from ..views.definitions import VIEWS, readable_views
+from .context import transaction
+from .document_routes import add_document_routes
+
+definitions_bp = Blueprint("view_definitions", __name__, url_prefix="/api/meta")
+add_document_routes(definitions_bp, "views", VIEWS)
+add_document_routes(definitions_bp, "dashboards", DASHBOARDS)
+
+bp = Blueprint("views", __name__, url_prefix="/api")
+
+
+@bp.get("/views")
+def list_views() -> Any:
+    with transaction() as tx:
+        return {"items": readable_views(tx, request.args.get("entity") or None)}
+
+
+@bp.get("/dashboards")
+def list_dashboards() -> Any:
+    with transaction() as tx:
+        return {"items": readable_dashboards(tx)}
+
+
+@bp.get("/dashboards/<key>")
+def get_dashboard(key: str) -> Any:
+    with transaction() as tx:
+        return dashboard_figures(tx, key)

@@ -1,0 +1,1 @@
+"""Views and dashboards: saved ways of looking at records, as definitions."""

@@ -1,0 +1,129 @@
+"""Dashboard definitions (kind ``dashboard``) and their figures, computed as the reader.
+
+Each widget is an aggregate of one entity (``records.aggregate``), so row scopes and hidden
+fields apply exactly as in lists: a sales rep's pipeline counts their own deals. A widget
+over an entity the reader may not read is answered as ``forbidden`` on its own, leaving
+the others; a ``ratio_of`` widget (win rate) divides, per group, the figure of the records
+that also match ``ratio_of`` by the figure of all that match ``where``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..core.context import Tx
+from ..errors import ErrorDetail, Forbidden, NotFound, ValidationFailed, field_error
+from ..fields.entity import EntitySpec
+from ..forms.definitions import logic_errors
+from ..meta import documents, store
+from ..meta.validation import meta_validator, schema_errors
+from ..records.aggregate import aggregate
+
+KIND = "dashboard"
+NUMERIC = frozenset({"integer", "decimal", "currency", "percent", "rating", "duration", "rollup", "formula"})
+
+
+def validate_dashboard(doc: Any, specs: dict[str, EntitySpec], views: set[str]) -> None:
+    errors = schema_errors(meta_validator(KIND), doc)
+    if not errors:
+        errors = list(_semantic_errors(doc, specs, views))
+    if errors:
+        raise ValidationFailed("the dashboard definition is not valid", errors)
+
+
+def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec], views: set[str]) -> Iterable[ErrorDetail]:
+    seen: set[str] = set()
+    for index, widget in enumerate(doc["widgets"]):
+        path = f"widgets.{index}"
+        if widget["key"] in seen:
+            yield field_error(f"{path}.key", "is used by another widget")
+        seen.add(widget["key"])
+        spec = specs.get(widget["entity"])
+        if spec is None:
+            yield field_error(f"{path}.entity", f"no entity {widget['entity']!r}")
+            continue
+        for position, item in enumerate(widget.get("group_by", [])):
+            name = item.partition(":")[0]
+            if name not in spec.live_fields:
+                yield field_error(f"{path}.group_by.{position}", f"{spec.key!r} has no field {name!r}")
+        metric = widget.get("metric", "count")
+        if metric != "count":
+            fspec = spec.live_fields.get(metric.partition(":")[2])
+            if fspec is None or fspec.type not in NUMERIC:
+                yield field_error(f"{path}.metric", f"{metric.partition(':')[2]!r} is not a numeric field")
+        for name in ("where", "ratio_of"):
+            if name in widget:
+                yield from logic_errors(widget[name], spec, f"{path}.{name}")
+        if "link_view" in widget and widget["link_view"] not in views:
+            yield field_error(f"{path}.link_view", f"no view {widget['link_view']!r}")
+
+
+def _validated(tx: Tx, doc: dict[str, Any]) -> dict[str, Any]:
+    views = {d.key for d in store.list_definitions(tx.conn, "view")}
+    validate_dashboard(doc, tx.runtime.entities.specs(tx.conn), views)
+    return doc
+
+
+DASHBOARDS = documents.DocumentKind(KIND, _validated)
+
+
+def readable_dashboards(tx: Tx) -> list[dict[str, Any]]:
+    """Dashboards with at least one widget the caller may read (label and key only)."""
+    from ..auth.authorize import permissions
+
+    granted = permissions(tx)
+    items = []
+    for stored in store.list_definitions(tx.conn, KIND):
+        doc = stored.effective
+        if any(granted.grants_for(w["entity"], "read") for w in doc["widgets"]):
+            items.append({"key": stored.key, "label": doc["label"], "description": doc.get("description")})
+    return items
+
+
+def dashboard_figures(tx: Tx, key: str) -> dict[str, Any]:
+    stored = store.get_definition(tx.conn, KIND, key)
+    if stored is None or stored.deleted:
+        raise NotFound(f"dashboard {key[:100]!r} does not exist", data={"dashboard": key[:100]})
+    doc = stored.effective
+    widgets = [_figures(tx, widget) for widget in doc["widgets"]]
+    if all(w.get("error") for w in widgets):
+        raise Forbidden("you may read none of this dashboard's records")
+    return {"key": key, "label": doc["label"], "description": doc.get("description"), "widgets": widgets}
+
+
+def _figures(tx: Tx, widget: dict[str, Any]) -> dict[str, Any]:
+    shown = {
+        k: widget[k] for k in ("key", "label", "entity", "chart", "group_by", "metric", "link_view") if k in widget
+    }
+    metric = widget.get("metric", "count")
+    name = "count" if metric == "count" else metric.replace(":", "_")
+    try:
+        with tx.savepoint():
+            result = aggregate(tx, widget["entity"], widget.get("group_by", []), [metric], widget.get("where"))
+            groups = [{**_labels(g), "value": g[name]} for g in result["groups"]]
+            if "ratio_of" in widget:
+                where = {"and": [widget.get("where", True), widget["ratio_of"]]}
+                part = aggregate(tx, widget["entity"], widget.get("group_by", []), [metric], where)["groups"]
+                parts = {_group_id(g): g[name] for g in part}
+                groups = [{**g, "value": _share(parts.get(_group_id(g)), g["value"])} for g in groups]
+    except Forbidden:
+        return {**shown, "error": {"code": "forbidden", "message": "you may not read these records"}}
+    if not widget.get("group_by"):
+        return {**shown, "value": groups[0]["value"] if groups else None}
+    return {**shown, "groups": groups}
+
+
+def _labels(group: dict[str, Any]) -> dict[str, Any]:
+    """A group's key, and the titles of the records it is keyed by (relations, users)."""
+    return {name: group[name] for name in ("key", "titles") if name in group}
+
+
+def _group_id(group: dict[str, Any]) -> str:
+    return repr(sorted(group["key"].items()))
+
+
+def _share(part: Any, whole: Any) -> float | None:
+    if not whole:
+        return None
+    return round((part or 0) / whole, 4)
