@@ -241,6 +241,18 @@ _RESOLVE = click.option(
 _CONFIRM = click.option("--confirm", is_flag=True, help="apply lossy column conversions the plan reported")
 
 
+@template.command("seal")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def template_seal(folder: str) -> None:
+    """Write the checksums of a bundle FOLDER's files into its manifest, then check it."""
+    from pathlib import Path
+
+    from .templates.bundle import seal_directory
+
+    sealed = _fail_cleanly(lambda: seal_directory(Path(folder)))
+    click.echo(f"sealed {folder}: {len(sealed)} files")
+
+
 @template.command("plan")
 @click.argument("key")
 @_VERSION

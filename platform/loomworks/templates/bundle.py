@@ -77,6 +77,22 @@ class Bundle:
         return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def seal_directory(path: Path) -> dict[str, str]:
+    """Write the checksums of a bundle folder's files into its manifest (for template authors:
+    after editing a definition, seal the folder again), then check the result as a reader would."""
+    manifest_path = path / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    files = {
+        item.relative_to(path).as_posix(): item.read_bytes()
+        for item in sorted(path.rglob("*"))
+        if item.is_file() and item.name != MANIFEST and not _os_litter(item.relative_to(path).as_posix())
+    }
+    manifest["checksums"] = checksums(files)
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    read_directory(path)
+    return dict(manifest["checksums"])
+
+
 def read_directory(path: Path) -> Bundle:
     """A bundle from a folder (the template library), under the same rules as an upload."""
     files: dict[str, bytes] = {}

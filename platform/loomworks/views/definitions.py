@@ -22,6 +22,7 @@ from ..meta.validation import meta_validator, schema_errors
 KIND = "view"
 DATE_TYPES = frozenset({"date", "datetime"})
 GROUP_TYPES = frozenset({"select", "user", "relation", "boolean"})
+SYSTEM_FIELDS = frozenset({"id", "_owner", "_created_at", "_updated_at", "_created_by", "_updated_by"})
 PROGRESS_TYPES = frozenset({"integer", "decimal", "percent", "rollup", "formula"})
 
 
@@ -64,7 +65,7 @@ def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Itera
 
 def _field_errors(spec: EntitySpec, name: str, path: str, types: frozenset[str] | None = None) -> Iterable[ErrorDetail]:
     fspec = spec.live_fields.get(name)
-    if fspec is None and name not in ("id", "_owner", "_created_at", "_updated_at"):
+    if fspec is None and name not in SYSTEM_FIELDS:
         yield field_error(path, f"{spec.key!r} has no field {name!r}")
     elif fspec is not None and types is not None and fspec.type not in types:
         yield field_error(path, f"{name!r} is a {fspec.type} field; use one of: {', '.join(sorted(types))}")
