@@ -36,3 +36,39 @@ def test_date_add_reads_fields() -> None:
 def test_date_add_refuses_what_it_cannot_compute(args: list[Any]) -> None:
     with pytest.raises(LogicError):
         evaluate({"date_add": args}, {})
+
+
+DIFF_CASES: list[tuple[list[Any], Any]] = [
+    (["2026-03-31", "2026-03-01", "days"], 30),
+    (["2026-03-01", "2026-03-31", "days"], -30),
+    (["2026-03-02T08:00:00+08:00", "2026-03-01", "hours"], 24),
+    (["2026-03-15", "2026-03-01", "weeks"], 2),
+    (["2026-03-01T00:10:00Z", "2026-03-01T00:00:59Z", "minutes"], 9),
+    ([None, "2026-03-01", "days"], None),
+]
+TO_DATE_CASES: list[tuple[list[Any], Any]] = [
+    (["2026-03-01T20:30:00+00:00", "+08:00"], "2026-03-02"),
+    (["2026-03-01T20:30:00+00:00"], "2026-03-01"),
+    (["2026-03-02T01:00:00+08:00", "+00:00"], "2026-03-01"),
+    (["2026-03-02"], "2026-03-02"),
+    ([None], None),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), DIFF_CASES)
+def test_date_diff_counts_whole_units_like_the_browser(args: list[Any], expected: Any) -> None:
+    assert evaluate({"date_diff": args}, {}) == expected
+
+
+@pytest.mark.parametrize(("args", "expected"), TO_DATE_CASES)
+def test_to_date_gives_the_calendar_date_in_an_offset_like_the_browser(args: list[Any], expected: Any) -> None:
+    assert evaluate({"to_date": args}, {}) == expected
+
+
+@pytest.mark.parametrize(
+    ("operator", "args"),
+    [("date_diff", ["2026-01-01", "2026-01-02", "months"]), ("to_date", ["2026-01-01T00:00:00Z", "8"])],
+)
+def test_date_diff_and_to_date_refuse_what_they_cannot_compute(operator: str, args: list[Any]) -> None:
+    with pytest.raises(LogicError):
+        evaluate({operator: args}, {})

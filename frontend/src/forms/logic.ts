@@ -5,7 +5,7 @@
 
 import jsonLogic from 'json-logic-js';
 import type { RulesLogic } from 'json-logic-js';
-import { dateAdd } from './dates';
+import { dateAdd, dateDiff, toDate } from './dates';
 import type { LogicRule } from './types';
 
 class NotANumber extends Error {}
@@ -37,6 +37,8 @@ function install(): void {
   jsonLogic.add_operation('>', (a: unknown, b: unknown) => ordering((x, y) => x > y)(a, b));
   jsonLogic.add_operation('>=', (a: unknown, b: unknown) => ordering((x, y) => x >= y)(a, b));
   jsonLogic.add_operation('date_add', dateAdd);
+  jsonLogic.add_operation('date_diff', dateDiff);
+  jsonLogic.add_operation('to_date', toDate);
 }
 
 /** The value of `rule` over `data`; throws when the rule cannot be evaluated. */
