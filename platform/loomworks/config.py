@@ -40,6 +40,8 @@ class Settings:
     timezone: str = "UTC"
     #: Rule runs older than this many days are pruned by the worker.
     run_retention_days: int = 30
+    #: Where people reach this instance: links in emails (a survey's signed form link) start here.
+    public_url: str = "http://127.0.0.1:5000"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -72,6 +74,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
         "embedded_worker": env.get("LOOMWORKS_EMBEDDED_WORKER", "1") not in ("0", "false", "no"),
         "timezone": env.get("LOOMWORKS_TIMEZONE", "UTC"),
         "run_retention_days": int(env.get("LOOMWORKS_RUN_RETENTION_DAYS", 30)),
+        "public_url": env.get("LOOMWORKS_PUBLIC_URL", "http://127.0.0.1:5000"),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

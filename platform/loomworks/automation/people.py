@@ -70,8 +70,21 @@ def role_holders(conn: Connection, roles: Iterable[str]) -> set[int]:
 
 def field_user_errors(spec: EntitySpec | None, world_entity: Any, path: str, name: str) -> Iterable[ErrorDetail]:
     """``name`` is a user field of ``spec``, or ``<relation>.<user field>`` of the related entity."""
+    return field_errors(spec, world_entity, path, name, USER_TYPES, "user", SYSTEM_USER_FIELDS)
+
+
+def field_errors(
+    spec: EntitySpec | None,
+    world_entity: Any,
+    path: str,
+    name: str,
+    types: Iterable[str],
+    what: str,
+    system: Iterable[str] = (),
+) -> Iterable[ErrorDetail]:
+    """``name`` is a field of one of ``types`` on ``spec``, or ``<relation>.<field>`` one hop away."""
     if spec is None:
-        yield field_error(path, "this trigger has no record to read a user field from")
+        yield field_error(path, f"this trigger has no record to read a {what} field from")
         return
     head, _, rest = name.partition(".")
     if rest:
@@ -84,22 +97,27 @@ def field_user_errors(spec: EntitySpec | None, world_entity: Any, path: str, nam
         if "." in rest:
             yield field_error(path, "follow at most one relation")
         elif target is not None:
-            yield from field_user_errors(target, world_entity, path, rest)
+            yield from field_errors(target, world_entity, path, rest, types, what, system)
         return
-    if name in SYSTEM_USER_FIELDS:
+    if name in system:
         return
     fspec = spec.live_fields.get(name)
-    if fspec is None or fspec.type not in USER_TYPES:
-        yield field_error(path, f"{name!r} is not a user field of {spec.key!r}")
+    if fspec is None or fspec.type not in types:
+        yield field_error(path, f"{name!r} is not a {what} field of {spec.key!r}")
 
 
 def users_in_fields(tx: Tx, entity: str, record: dict[str, Any], names: Iterable[str]) -> set[int]:
     """User ids held by the named fields of ``record`` (one relation hop allowed)."""
-    found: set[int] = set()
+    return {user_id for value in values_in_fields(tx, entity, record, names) for user_id in _ids(value)}
+
+
+def values_in_fields(tx: Tx, entity: str, record: dict[str, Any], names: Iterable[str]) -> list[Any]:
+    """The values of the named fields of ``record``, read as the system (one relation hop allowed)."""
+    found: list[Any] = []
     for name in names:
         head, _, rest = name.partition(".")
         if not rest:
-            found.update(_ids(record.get(head)))
+            found.append(record.get(head))
             continue
         target_id = record.get(head)
         if target_id is None:
@@ -109,7 +127,7 @@ def users_in_fields(tx: Tx, entity: str, record: dict[str, Any], names: Iterable
         assert isinstance(relation, RelationType)
         related = _system_read(tx, relation.target(spec.live_fields[head]), target_id)
         if related is not None:
-            found.update(_ids(related.get(rest)))
+            found.append(related.get(rest))
     return found
 
 

@@ -78,6 +78,17 @@ def template_context(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def template_functions(settings: Any) -> dict[str, Any]:
+    """Functions templates may call: ``{{ form_link("nps_survey", project=id, company=customer) }}``
+    is the address of a public form whose ``prefill`` fields carry those values, signed."""
+    from ..forms.prefill import link
+
+    def form_link(form_key: str, **values: Any) -> str:
+        return link(settings.public_url, settings.secret_key, str(form_key), values)
+
+    return {"form_link": form_link}
+
+
 def render_json(template: Any, data: dict[str, Any], path: str = "body") -> Any:
     """Fill in a JSON body (see the module docstring)."""
     if isinstance(template, dict):

@@ -132,6 +132,13 @@ def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Itera
         if key in spec.live_fields:
             yield from _default_errors(item, spec, f"fields.{index}")
     yield from _layout_errors(doc.get("layout") or {}, seen)
+    for index, key in enumerate(doc.get("prefill", [])):
+        if key not in spec.live_fields or not FIELD_TYPES.get(spec.live_fields[key].type).writable:
+            yield field_error(f"prefill.{index}", f"{spec.key!r} has no field {key!r} a link could fill")
+        elif key in seen:
+            yield field_error(f"prefill.{index}", f"{key!r} is on the form: a prefilled field is never typed")
+    if doc.get("prefill_required") and not doc.get("prefill"):
+        yield field_error("prefill_required", "name the prefilled fields first")
     if doc.get("public"):
         yield from public_problems(doc, spec)
     for index, rule in enumerate(doc.get("rules", [])):

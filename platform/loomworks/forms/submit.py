@@ -24,11 +24,12 @@ from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import LogicError, evaluate, truthy
 from ..records import service
 from ..records.prepare import prepare
+from . import prefill
 from .compile import caller_field_sets
 from .definitions import field_items, require_public, resolve_form
 from .text import in_locale, localize, message
 
-ENVELOPE = frozenset({"id", "_version", "values", "_hp"})
+ENVELOPE = frozenset({"id", "_version", "values", "_hp", "_prefill"})
 
 
 def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public: bool = False) -> dict[str, Any]:
@@ -45,13 +46,14 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public:
     if unknown:
         details = [field_error(k[:100], message("unknown", locale)) for k in unknown]
         raise ValidationFailed("values were sent for fields not on the form", details)
+    linked = _prefilled(tx, doc, body) if record_id is None else {}
     current = service.get_record(tx, spec.key, record_id) if record_id is not None else {}
     caller_hidden: frozenset[str] = frozenset()
     if public:
         caller_readonly = frozenset(k for k in on_form if not FIELD_TYPES.get(spec.live_fields[k].type).writable)
     else:
         caller_hidden, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
-    values = _without_unchanged(spec, values, current, caller_readonly)
+    values = {**_without_unchanged(spec, values, current, caller_readonly), **linked}
     now = utcnow().isoformat()
     context = {"$user": tx.actor.logic_context(), "$now": now}
     defaults = _defaults(doc, spec, values, caller_hidden | caller_readonly, context) if record_id is None else {}
@@ -124,6 +126,20 @@ def _value_errors(
     except (ValidationFailed, BadRequest) as error:
         return in_locale(error, locale).details
     return []
+
+
+def _prefilled(tx: Tx, doc: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """The values of the form's ``prefill`` fields, from the signed link it was opened by."""
+    names = doc.get("prefill", [])
+    token = body.get("_prefill")
+    if not names or token in (None, ""):
+        if doc.get("prefill_required"):
+            raise ValidationFailed(
+                "open this form from the link you were sent", [field_error("_prefill", "is required")]
+            )
+        return {}
+    values = prefill.read(tx.runtime.settings.secret_key, doc["key"], token)
+    return {name: values[name] for name in names if name in values}
 
 
 def _parse(body: Any, locale: str) -> tuple[Any, int | None, dict[str, Any]]:

@@ -1,5 +1,7 @@
 // A public form (`/public/forms/:key`): no sign-in, create only, a honeypot the server uses
 // to spot bots (sent as `_hp`), a thank-you on success and a clear message when throttled.
+// A signed link's `?prefill=` token is passed on as `_prefill` (the server fills the form's
+// prefilled fields from it: a survey's project and company).
 
 import { Alert, Button, Card, Result } from 'antd';
 import { useRef, useState, type CSSProperties } from 'react';
@@ -59,7 +61,10 @@ export function PublicFormPage() {
         key={generation}
         rendered={{ ...rendered, formData: undefined }}
         prefill={prefillFromQuery(params.get('values'), rendered)}
-        envelopeExtras={() => ({ _hp: honeypot.current?.value ?? '' })}
+        envelopeExtras={() => ({
+          _hp: honeypot.current?.value ?? '',
+          ...(params.get('prefill') ? { _prefill: params.get('prefill') } : {}),
+        })}
         onError={handleError}
         onSuccess={() => {
           setThrottled(null);

@@ -16,8 +16,16 @@ from ...errors import ErrorDetail, ValidationFailed, field_error
 from ...fields.entity import EntitySpec
 from ..notifications import deliver_in_app
 from ..outbox import enqueue
-from ..people import field_user_errors, people, role_holders, users_in_fields
-from ..templating import json_template_errors, localized, render_json, render_text, template_context, template_error
+from ..people import field_errors, field_user_errors, people, role_holders, users_in_fields, values_in_fields
+from ..templating import (
+    json_template_errors,
+    localized,
+    render_json,
+    render_text,
+    template_context,
+    template_error,
+    template_functions,
+)
 from ..triggers import RuleWorld
 from .base import KEY, LABEL, ActionContext, ActionType
 
@@ -41,6 +49,7 @@ class Notify(ActionType):
                     "items": {"type": "string", "format": "email", "maxLength": 320},
                     "maxItems": 50,
                 },
+                "email_fields": {"type": "array", "items": {"type": "string", "maxLength": 130}, "maxItems": 20},
             },
             "additionalProperties": False,
             "minProperties": 1,
@@ -61,8 +70,12 @@ class Notify(ActionType):
                 yield field_error(f"{path}.to.roles.{index}", f"no role {role!r}")
         for index, name in enumerate(to.get("fields", [])):
             yield from field_user_errors(trigger_spec, world.entity, f"{path}.to.fields.{index}", name)
-        if to.get("emails") and "email" not in action.get("channels", ["in_app"]):
-            yield field_error(f"{path}.to.emails", "email addresses need the email channel")
+        for index, name in enumerate(to.get("email_fields", [])):
+            where = f"{path}.to.email_fields.{index}"
+            yield from field_errors(trigger_spec, world.entity, where, name, ("email",), "email")
+        for name in ("emails", "email_fields"):
+            if to.get(name) and "email" not in action.get("channels", ["in_app"]):
+                yield field_error(f"{path}.to.{name}", "email addresses need the email channel")
         for part in ("title", "body"):
             for locale, text in action.get(part, {}).items():
                 problem = template_error(text)
@@ -78,7 +91,7 @@ class Notify(ActionType):
         recipients = people(tx.conn, ids)
         channels = action.get("channels", ["in_app"])
         entity, record_id = _link(ctx, action)
-        context = template_context(ctx.data)
+        context = {**template_context(ctx.data), **template_functions(ctx.tx.runtime.settings)}
         mailed: set[str] = set()  # one email per address, even when it is both a user's and listed
         for person in recipients:
             title, body = self._texts(action, person.locale, context)
@@ -87,7 +100,11 @@ class Notify(ActionType):
             if "email" in channels and person.email.lower() not in mailed:
                 mailed.add(person.email.lower())
                 self._email(ctx, person.email, title, body)
-        for address in to.get("emails", []):
+        addresses = list(to.get("emails", []))
+        if to.get("email_fields") and ctx.trigger.record is not None and ctx.trigger.entity is not None:
+            found = values_in_fields(tx, ctx.trigger.entity, ctx.trigger.record, to["email_fields"])
+            addresses += [value for value in found if isinstance(value, str) and "@" in value]
+        for address in addresses:
             if address.lower() not in mailed:
                 mailed.add(address.lower())
                 self._email(ctx, address, *self._texts(action, "en", context))
@@ -162,7 +179,7 @@ class Webhook(ActionType):
             yield field_error(where, problem)
 
     def run(self, ctx: ActionContext, action: dict[str, Any]) -> dict[str, Any]:
-        context = template_context(ctx.data)
+        context = {**template_context(ctx.data), **template_functions(ctx.tx.runtime.settings)}
         url = render_text(action["url"], context, "url")
         if not valid_url(url):
             raise ValidationFailed(
