@@ -18,8 +18,8 @@ from ..fields.registry import FIELD_TYPES
 from ..logic.evaluator import OPERATORS
 from ..logic.walk import operators, variables
 
-#: ``$`` names every rule may read.
-ALWAYS = ("$user", "$now", "$rule")
+#: ``$`` names every rule may read (``$lookup.<name>`` is checked against the rule's lookups).
+ALWAYS = ("$user", "$now", "$rule", "$lookup")
 #: ``$`` names whose members are a record of the trigger entity.
 RECORD_NAMES = ("$old", "$record")
 

@@ -27,6 +27,7 @@ from ..core.sqltypes import utcnow
 from ..errors import ErrorDetail, LoomworksError, ValidationFailed
 from ..logic.evaluator import LogicError, evaluate, truthy
 from ..logic.walk import variables
+from . import lookups
 from .actions import ActionContext, ActionType
 from .rules import Rule
 from .run_as import RunAsUnavailable, acting_tx, describe
@@ -95,6 +96,8 @@ def execute(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, replay_of: 
         run["duration_ms"] = int((time.perf_counter() - clock) * 1000)
         acted = run["condition"] is True
         run["inputs"] = record_inputs(trigger, None if acted else _condition_reads(tx, rule))
+        if "lookups" in run:
+            run["inputs"]["lookups"] = run.pop("lookups")
     return run
 
 
@@ -119,6 +122,15 @@ def _run(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, run: dict[str,
         run.update(status="skipped", error="skipped: this rule already ran on this record in this chain")
         return
     data = rule_data(rule, trigger)
+    acting: Tx | None = None
+    if rule.lookups:  # read as the run-as user, before the condition that reads them
+        try:
+            acting = acting_tx(tx, rule, trigger)
+            data["$lookup"] = lookups.compute(acting, trigger.entity, trigger.record, rule.lookups, data)
+        except (LoomworksError, LogicError) as exc:
+            run.update(status="failed", error=f"the lookups could not be read: {exc.message}")
+            return
+        run["lookups"] = data["$lookup"]
     try:
         passed = True if rule.condition is None else truthy(evaluate(rule.condition, data))
     except LogicError as exc:
@@ -129,7 +141,7 @@ def _run(tx: Tx, rule: Rule, trigger: TriggerInput, chain: Chain, run: dict[str,
         run["status"] = "skipped"
         return
     try:
-        acting = acting_tx(tx, rule, trigger)
+        acting = acting or acting_tx(tx, rule, trigger)
     except RunAsUnavailable as exc:
         run.update(status="failed", error=exc.message)
         return

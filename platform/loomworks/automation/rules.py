@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import ErrorDetail, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..meta.validation import meta_validator, schema_errors
+from . import lookups
 from .actions import ACTIONS, ActionType
 from .checks import logic_errors
 from .triggers import TRIGGERS, RuleWorld, TriggerType, binds_record
@@ -60,6 +61,10 @@ class Rule:
         return tuple((ACTIONS.get(a["type"]), a) for a in self.doc["actions"])
 
     @property
+    def lookups(self) -> dict[str, Any]:
+        return dict(self.doc.get("lookups") or {})
+
+    @property
     def enabled(self) -> bool:
         return bool(self.doc.get("enabled", True))
 
@@ -100,6 +105,11 @@ def _rule_errors(doc: dict[str, Any], world: RuleWorld) -> Iterable[ErrorDetail]
     yield from trigger_type.errors(trigger, world)
     spec = world.entity(trigger.get("entity")) if binds_record(trigger) else None
     free = trigger_type.free_names
+    declared = doc.get("lookups", {})
+    lookup_problems = schema_errors(lookups.SCHEMA, declared, "lookups")
+    yield from lookup_problems or lookups.lookup_errors(declared, spec, world.entity)
+    for name in sorted(lookups.lookup_names({k: v for k, v in doc.items() if k != "lookups"}) - set(declared)):
+        yield field_error("lookups", f"$lookup.{name} is read but not defined")
     if "condition" in doc:
         yield from logic_errors(doc["condition"], spec, "condition", free=free)
     yield from _run_as_errors(doc.get("run_as", "trigger_user"), trigger_type, trigger, world)

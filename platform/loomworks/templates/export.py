@@ -39,8 +39,8 @@ def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
             stored = store.get_definition(tx.conn, kind, name)
             if stored is None or stored.deleted:
                 continue
-            foreign = {f["key"] for i in others for f in i.extends.get(kind, {}).get(name, {}).get("fields", [])}
-            files[_path(kind, name)] = _json(_without_fields(stored.effective, foreign))
+            foreign = [item for i in others for item in installs.added_by(i.extends.get(kind, {}).get(name, {}))]
+            files[_path(kind, name)] = _json(_without(stored.effective, foreign))
     for kind, name, doc in _customer_additions(tx, current):
         files[_path(kind, name)] = _json(doc)
     for kind, docs in current.extends.items():
@@ -48,9 +48,7 @@ def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
             stored = store.get_definition(tx.conn, kind, name)
             if stored is None:
                 continue
-            own = {f["key"] for f in extension.get("fields", [])}
-            fields = [f for f in stored.effective.get("fields", []) if f["key"] in own]
-            files[_path(kind, name)] = _json({"key": name, "extend": True, "fields": fields})
+            files[_path(kind, name)] = _json({"key": name, "extend": True, **_only(stored.effective, extension)})
     version = f"{current.version.partition('+')[0]}+export.{utcnow().strftime('%Y%m%d%H%M%S')}"
     manifest = {
         **{k: v for k, v in current.manifest.items() if k != "checksums"},
@@ -83,10 +81,25 @@ def _path(kind: str, key: str) -> str:
     return f"{FOLDER_OF[kind]}/{key}.json"
 
 
-def _without_fields(doc: dict[str, Any], foreign: set[str]) -> dict[str, Any]:
-    if "fields" in doc and foreign:
-        doc = {**doc, "fields": [f for f in doc["fields"] if f["key"] not in foreign]}
+def _without(doc: dict[str, Any], foreign: list[Any]) -> dict[str, Any]:
+    """``doc`` minus the fields (matched by key) and grants other templates' extensions add."""
+    keys = {item["key"] for item in foreign if isinstance(item, dict) and "key" in item}
+    for name in ("fields", "grants"):
+        if name in doc and foreign:
+            doc = {
+                **doc,
+                name: [i for i in doc[name] if i not in foreign and not (isinstance(i, dict) and i.get("key") in keys)],
+            }
     return doc
+
+
+def _only(doc: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """What of ``doc`` the extension brought, as it is now (a relabelled field travels relabelled)."""
+    result = {}
+    for name, items in extension.items():
+        keys = {i.get("key") for i in items if isinstance(i, dict) and "key" in i}
+        result[name] = [i for i in doc.get(name, []) if i in items or (isinstance(i, dict) and i.get("key") in keys)]
+    return result
 
 
 def _json(doc: Any) -> bytes:

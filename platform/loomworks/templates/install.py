@@ -301,17 +301,27 @@ def _stored_layers(tx: Tx, layers: dict[str, installs.Docs]) -> dict[str, instal
         for key, doc in docs.items():
             stored = store.get_definition(tx.conn, kind, key)
             assert stored is not None  # written above
-            owned[kind][key] = _owner_part(stored, doc) if kind == "entity" else dict(stored.base or doc)
+            owned[kind][key] = _owner_part(stored, doc)
     return {"owned": owned, "extends": layers["extends"]}
 
 
 def _owner_part(stored: store.StoredDefinition, doc: dict[str, Any]) -> dict[str, Any]:
-    """The stored base minus fields that extensions added: what this template itself brings."""
+    """The stored base minus what extensions added: what this template itself brings."""
     base = dict(stored.base or doc)
-    own = {f["key"] for f in doc.get("fields", [])}
-    if "fields" in base:
-        base["fields"] = [f for f in base["fields"] if f["key"] in own]
+    name = installs.EXTENDED_LIST.get(stored.kind)
+    if name in base and name in doc:
+        own = doc[name]
+        base[name] = [item for item in base[name] if item in own or _same_field(item, own)]
     return base
+
+
+def _same_field(item: Any, own: list[Any]) -> bool:
+    """A field the kind stored a little differently (defaults dropped) is still the template's own."""
+    return (
+        isinstance(item, dict)
+        and "key" in item
+        and any(isinstance(o, dict) and o.get("key") == item["key"] for o in own)
+    )
 
 
 class _named:

@@ -2,9 +2,10 @@
 
 A template *owns* the definitions it brings (their base layer is its document). A template
 that requires another may also *extend* that one's entities with fields (the bridge adds
-``project.customer``): an extension is an entity document with ``"extend": true`` holding
-only ``fields``. The base layer of an entity is therefore its owner's document plus the
-fields of every installed extension, in install order; upgrading either side recomposes it.
+``project.customer``) and its roles with grants (project managers read the customers): an
+extension is a document with ``"extend": true`` holding only ``fields`` (an entity) or
+``grants`` (a role). The base layer is therefore the owner's document plus what every
+installed extension adds, in install order; upgrading either side recomposes it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .models import installs
 
 Docs = dict[str, dict[str, dict[str, Any]]]
 EXTEND = "extend"
+#: The list an extension of each kind adds to.
+EXTENDED_LIST = {"entity": "fields", "role": "grants"}
 
 
 @dataclass(frozen=True)
@@ -94,17 +97,22 @@ def split(definitions: Docs) -> dict[str, Docs]:
     for kind, docs in definitions.items():
         for key, doc in docs.items():
             if doc.get(EXTEND):
-                extends.setdefault(kind, {})[key] = {"fields": copy.deepcopy(doc.get("fields", []))}
+                name = EXTENDED_LIST.get(kind, "fields")
+                extends.setdefault(kind, {})[key] = {name: copy.deepcopy(doc.get(name, []))}
             else:
                 owned.setdefault(kind, {})[key] = {k: copy.deepcopy(v) for k, v in doc.items() if k != "kind"}
     return {"owned": owned, "extends": extends}
 
 
 def compose(owner_doc: dict[str, Any], extensions: list[dict[str, Any]]) -> dict[str, Any]:
-    """The base layer: the owner's document with each extension's fields after its own."""
+    """The base layer: the owner's document with each extension's fields (or grants) after its own."""
     base = copy.deepcopy(owner_doc)
-    if extensions:
-        base["fields"] = list(base.get("fields", []))
-        for extension in extensions:
-            base["fields"].extend(copy.deepcopy(extension.get("fields", [])))
+    for extension in extensions:
+        for name, items in extension.items():
+            base[name] = [*base.get(name, []), *copy.deepcopy(items)]
     return base
+
+
+def added_by(extension: dict[str, Any]) -> list[Any]:
+    """What an extension adds (its fields or grants)."""
+    return [item for items in extension.values() for item in items]

@@ -67,9 +67,7 @@ def _take_back_extensions(tx: Tx, current: installs.Install, others: list[instal
             base = installs.compose(
                 owner.owned[kind][key], [i.extends[kind][key] for i in others if key in i.extends.get(kind, {})]
             )
-            added = {f["key"] for f in extension.get("fields", [])}
-            doc = stored.effective
-            doc["fields"] = [f for f in doc["fields"] if f["key"] not in added]
+            doc = _without_extension(stored.effective, extension)
             before = stored.effective
             kinds.write(tx, kind, doc, action="uninstall")
             after = store.set_base(
@@ -83,6 +81,16 @@ def _take_back_extensions(tx: Tx, current: installs.Install, others: list[instal
                 message=f"{current.key} {current.version}",
             )
             report.written(kind, key, before, after.effective, [], {})
+
+
+def _without_extension(doc: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """The document minus the fields (by key) or grants (as they are) the extension added."""
+    for name, items in extension.items():
+        keys = {i.get("key") for i in items if isinstance(i, dict) and "key" in i}
+        doc[name] = [
+            i for i in doc.get(name, []) if i not in items and not (isinstance(i, dict) and i.get("key") in keys)
+        ]
+    return doc
 
 
 def _is_live(tx: Tx, kind: str, key: str) -> bool:
