@@ -26,8 +26,8 @@ from ..errors import ErrorDetail, Forbidden, NotFound, field_error
 from ..fields.entity import SYSTEM_FIELDS, EntitySpec
 from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType
-from ..logic.evaluator import OPERATORS, evaluate
-from ..logic.walk import operators, variables
+from ..logic.evaluator import OPERATORS
+from ..logic.walk import bind_variables, operators, variables
 from ..records.aggregate import aggregate
 from ..records.service import get_record
 
@@ -155,7 +155,7 @@ def _follow(tx: Tx, entity: str | None, record: dict[str, Any] | None, dotted: s
 
 def _aggregate(tx: Tx, lookup: dict[str, Any], data: dict[str, Any]) -> Any:
     metric = lookup.get("metric", "count")
-    where = _filled(lookup.get("where"), data)
+    where = bind_variables(lookup["where"], data, FILLED) if "where" in lookup else None
     try:
         groups = aggregate(tx, lookup["entity"], [], [metric], where)["groups"]
     except Forbidden:
@@ -163,18 +163,3 @@ def _aggregate(tx: Tx, lookup: dict[str, Any], data: dict[str, Any]) -> Any:
     name = "count" if metric == "count" else metric.replace(":", "_")
     value = groups[0][name] if groups else None
     return 0 if value is None and metric.startswith(("count", "sum")) else value
-
-
-def _filled(where: Any, data: dict[str, Any]) -> Any:
-    """``where`` with every part that reads no field of the target replaced by its value."""
-    if where is None:
-        return None
-    if isinstance(where, dict) and len(where) == 1:
-        if all(name.startswith("$") for name in filter(None, variables(where))):
-            return evaluate(where, data)
-        operator, args = next(iter(where.items()))
-        items = args if isinstance(args, list) else [args]
-        return {operator: [_filled(item, data) for item in items]}
-    if isinstance(where, list):
-        return [_filled(item, data) for item in where]
-    return where
