@@ -67,7 +67,9 @@ WELCOME_RULE = {
     "key": "welcome",
     "label": label("Welcome a new account", "欢迎新客户"),
     "trigger": {"type": "record_created", "entity": "account"},
-    "actions": [{"type": "notify", "to": {"fields": ["_owner"]}, "title": label("New {{ name }}", "新客户 {{ name }}")}],
+    "actions": [
+        {"type": "notify", "to": {"fields": ["_owner"]}, "title": label("New {{ name }}", "新客户 {{ name }}")}
+    ],
 }
 
 

@@ -11,7 +11,7 @@ from api_client import Api
 from automation_world import label
 from template_bundles import app_files, write_folder
 from templates.app_versions import v1, v2
-from templates.test_install import customize, entity, field, install, publish
+from templates.test_install import customize, entity, install, publish
 
 JOB = {
     "key": "job",
@@ -45,9 +45,7 @@ def field_keys(api: Api, key: str) -> list[str]:
     return [f["key"] for f in entity(api, key)["fields"] if not f.get("removed")]
 
 
-def test_a_bridge_needs_what_it_extends_and_its_fields_survive_the_other_apps_upgrade(
-    api: Api, library: Path
-) -> None:
+def test_a_bridge_needs_what_it_extends_and_its_fields_survive_the_other_apps_upgrade(api: Api, library: Path) -> None:
     publish(library, "1.0.0", v1())
     publish_bridge(library)
     status, body = api.post("/api/templates/delivery/install", {})

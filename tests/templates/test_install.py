@@ -121,7 +121,10 @@ def test_an_upgrade_keeps_every_customization_and_shows_the_conflicts(api: Api, 
     amount = conflicts["entity:opportunity:fields.amount.label"]
     assert amount["template_before"]["en"] == "Amount" and amount["template_after"]["en"] == "Value"
     assert amount["yours"]["en"] == "Deal size" and amount["resolution"] == "mine"
-    assert sorted((r["kind"], r["key"]) for r in plan["removes"]) == [("form", "quick_opportunity"), ("rule", "welcome")]
+    assert sorted((r["kind"], r["key"]) for r in plan["removes"]) == [
+        ("form", "quick_opportunity"),
+        ("rule", "welcome"),
+    ]
     changed = {(c["kind"], c["key"]) for c in plan["changes"]}
     assert ("entity", "account") in changed and ("rule", "tell_on_win") in changed
     assert field(api, "account", "name")["label"]["en"] == "Company name"  # the plan wrote nothing
@@ -155,7 +158,10 @@ def test_a_conflict_resolved_for_the_template_takes_its_value(api: Api, library:
     publish(library, "2.0.0", v2())
     report = install(api, resolutions={"entity:opportunity:fields.amount.label": "template"})
     chosen = {c["id"]: c["resolution"] for c in report["conflicts"]}
-    assert chosen == {"entity:opportunity:fields.amount.label": "template", "entity:account:fields.tier.options": "mine"}
+    assert chosen == {
+        "entity:opportunity:fields.amount.label": "template",
+        "entity:account:fields.tier.options": "mine",
+    }
     assert field(api, "opportunity", "amount")["label"]["en"] == "Value"
     assert field(api, "account", "name")["label"]["en"] == "Company name"
 

@@ -61,7 +61,8 @@ def localized(label: Any, locale: str) -> str:
 
 def template_context(data: dict[str, Any]) -> dict[str, Any]:
     """What templates see: the record's fields by name, plus ``record``, ``old``, ``user``,
-    ``now``, ``steps``, ``payload``, ``rule`` and ``titles`` (related records' titles)."""
+    ``now``, ``steps``, ``payload``, ``rule``, ``lookup`` (the rule's lookups) and ``titles``
+    (related records' titles)."""
     record = data.get("$record") or {}
     refs = record.get("_refs") or {}
     titles = {key: (ref.get("title") if isinstance(ref, dict) else None) for key, ref in refs.items()}
@@ -74,6 +75,7 @@ def template_context(data: dict[str, Any]) -> dict[str, Any]:
         "steps": data.get("$steps") or {},
         "payload": data.get("$payload") or {},
         "rule": data.get("$rule") or {},
+        "lookup": data.get("$lookup") or {},
         "titles": titles,
     }
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.context import Tx
+from ..core.context import SYSTEM_ACTOR, Tx
 from ..core.sqltypes import utcnow
 from ..errors import BadRequest, ErrorDetail, LoomworksError, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
@@ -53,12 +53,12 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public:
         caller_readonly = frozenset(k for k in on_form if not FIELD_TYPES.get(spec.live_fields[k].type).writable)
     else:
         caller_hidden, caller_readonly = caller_field_sets(tx, spec, "update" if record_id is not None else "create")
-    values = {**_without_unchanged(spec, values, current, caller_readonly), **linked}
+    values = _without_unchanged(spec, values, current, caller_readonly)
     now = utcnow().isoformat()
     context = {"$user": tx.actor.logic_context(), "$now": now}
     defaults = _defaults(doc, spec, values, caller_hidden | caller_readonly, context) if record_id is None else {}
     values = {**{k: v for k, v in defaults.items() if k not in values and v is not None}, **values}
-    merged = {**current, **values}
+    merged = {**current, **values, **linked}
     states = _field_states(doc, spec, on_form, {**merged, **context})
     values = {k: v for k, v in values.items() if states[k]["visible"]}
     for key, state in states.items():
@@ -75,7 +75,10 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public:
         raise ValidationFailed("the form has errors", _one_per_field(details))
     try:
         if record_id is None:
-            return service.create_record(tx, spec.key, values, system=public)
+            # Prefilled references were chosen by the rule that signed the link, not by the
+            # visitor: they are checked to exist, not to be readable by an anonymous caller.
+            writer = tx.acting_as(SYSTEM_ACTOR) if public and linked else tx
+            return service.create_record(writer, spec.key, {**values, **linked}, system=public)
         return service.update_record(tx, spec.key, record_id, values, version)
     except LoomworksError as error:
         raise in_locale(error, locale) from None

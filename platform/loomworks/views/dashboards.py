@@ -2,9 +2,10 @@
 
 Each widget is an aggregate of one entity (``records.aggregate``), so row scopes and hidden
 fields apply exactly as in lists: a sales rep's pipeline counts their own deals. A widget
-over an entity the reader may not read is answered as ``forbidden`` on its own, leaving
-the others; a ``ratio_of`` widget (win rate) divides, per group, the figure of the records
-that also match ``ratio_of`` by the figure of all that match ``where``.
+over an entity the reader may not read is answered as ``forbidden`` on its own (one over a
+field hidden from them, as that field's refusal), leaving the others; a ``ratio_of`` widget
+(win rate) divides, per group, the figure of the records that also match ``ratio_of`` by
+the figure of all that match ``where``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core.context import Tx
-from ..errors import ErrorDetail, Forbidden, NotFound, ValidationFailed, field_error
+from ..errors import BadRequest, ErrorDetail, Forbidden, NotFound, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
 from ..forms.definitions import logic_errors
 from ..meta import documents, store
@@ -109,6 +110,8 @@ def _figures(tx: Tx, widget: dict[str, Any]) -> dict[str, Any]:
                 groups = [{**g, "value": _share(parts.get(_group_id(g)), g["value"])} for g in groups]
     except Forbidden:
         return {**shown, "error": {"code": "forbidden", "message": "you may not read these records"}}
+    except BadRequest as exc:  # a field this reader may not see (worded as if it did not exist)
+        return {**shown, "error": {"code": exc.code, "message": exc.message}}
     if not widget.get("group_by"):
         return {**shown, "value": groups[0]["value"] if groups else None}
     return {**shown, "groups": groups}
