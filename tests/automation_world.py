@@ -201,8 +201,7 @@ def build_world(api: Api, app: Flask, runtime: Runtime) -> World:
 def user_api(app: Flask, runtime: Runtime, email: str, roles: list[str], **extra: Any) -> tuple[Api, dict[str, Any]]:
     """A user with the given roles and a bearer-token client acting as them."""
     with runtime.engine.begin() as conn:
-        row = users.create_user(
-            conn, email, "long enough password", name=email.split("@")[0].title(), roles=roles, **extra
-        )
+        extra.setdefault("name", email.split("@")[0].title())
+        row = users.create_user(conn, email, "long enough password", roles=roles, **extra)
         token = users.create_token(conn, row["id"], "tests")["token"]
     return Api(app.test_client(), {"Authorization": f"Bearer {token}"}), row
