@@ -264,6 +264,7 @@ class EntityCache:
         self._lock = threading.Lock()
         self._generation = -1
         self._specs: dict[str, EntitySpec] = {}
+        self._stamps: dict[str, tuple[int, Any]] = {}
         self._deleted: set[str] = set()
 
     def specs(self, conn: Connection) -> dict[str, EntitySpec]:
@@ -302,14 +303,27 @@ class EntityCache:
         """Forget everything (after a rolled-back change that may have been cached)."""
         with self._lock:
             self._generation = -1
+            self._specs, self._stamps = {}, {}  # nothing of the rolled-back work may be reused
 
     def is_deleted(self, key: str) -> bool:
         return key in self._deleted
 
     def _reload(self, conn: Connection, generation: int) -> None:
+        """Specs whose definition is unchanged (same version, same save time) are reused: a change
+        to one entity (or to a rule, which moves the generation too) rebuilds only that one."""
         stored = list_definitions(conn, "entity", include_deleted=True)
-        specs = {d.key: EntitySpec.from_json(d.effective, d.version) for d in stored}
+        known, stamps = self._specs, self._stamps
+        specs = {d.key: known[d.key] if stamps.get(d.key) == _stamp(d) else _spec_of(d) for d in stored}
         with self._lock:
+            self._stamps = {d.key: _stamp(d) for d in stored}
             self._specs = specs
             self._deleted = {d.key for d in stored if d.deleted}
             self._generation = generation
+
+
+def _spec_of(stored: StoredDefinition) -> EntitySpec:
+    return EntitySpec.from_json(stored.effective, stored.version)
+
+
+def _stamp(stored: StoredDefinition) -> tuple[int, Any]:
+    return stored.version, stored.updated_at
