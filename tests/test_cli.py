@@ -66,12 +66,27 @@ def test_cli_errors_are_one_clear_line(env: dict[str, str]) -> None:
     assert result.exit_code == 1 and "no user" in result.output
 
 
-def test_demo_prints_working_logins_every_time(env: dict[str, str]) -> None:
-    for _ in range(2):
-        output = _invoke("demo")
-        logins = [line.split() for line in output.splitlines() if "@example.com" in line]
-        assert {row[0] for row in logins} >= {"admin@example.com", "member@example.com"}
-        assert all(_can_log_in(row[0], row[1]) for row in logins)
+def test_demo_installs_the_apps_with_data_for_every_dashboard_and_prints_working_logins(env: dict[str, str]) -> None:
+    first = _invoke("demo")
+    assert "installed template crm_projects" in first and "demo data:" in first
+    second = _invoke("demo")
+    assert "installed template" not in second and "demo data:" not in second  # loaded once
+    logins = {row[0]: row[1] for row in (line.split() for line in second.splitlines()) if "@example.com" in row[0]}
+    assert {"admin@example.com", "rep@example.com", "pm@example.com", "customer@example.com"} <= set(logins)
+    assert all(_can_log_in(email, password) for email, password in logins.items())
+
+    app = create_app(load_settings())
+    client = app.test_client()
+    assert client.post("/api/auth/login", json={"email": "admin@example.com", "password": logins["admin@example.com"]})
+    for key in ("sales", "delivery", "account_health"):
+        board = client.get(f"/api/dashboards/{key}").get_json()
+        empty = [w["key"] for w in board["widgets"] if not w.get("groups") and not w.get("value")]
+        assert empty == [], (key, empty)
+    client.post("/api/auth/logout")
+    client.post("/api/auth/login", json={"email": "customer@example.com", "password": logins["customer@example.com"]})
+    projects = client.get("/api/records/project").get_json()["items"]
+    assert projects and {p["_refs"]["customer"]["title"] for p in projects} == {"海港食品 Harbor Foods"}
+    app.extensions["loomworks"].dispose()
 
 
 def test_worker_once_delivers_what_is_due_and_reports_itself_to_health(env: dict[str, str]) -> None:

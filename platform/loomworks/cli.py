@@ -16,10 +16,6 @@ from .errors import LoomworksError
 from .runtime import Runtime
 
 DEFAULT_ADMIN_EMAIL = "admin@example.com"
-DEMO_USERS = (
-    ("builder@example.com", "Demo Builder", ["builder"]),
-    ("member@example.com", "Demo Member", ["member"]),
-)
 
 
 def _runtime() -> Runtime:
@@ -55,13 +51,11 @@ def init(admin_email: str, admin_password: str | None) -> None:
 
 @main.command()
 def demo() -> None:
-    """``init`` plus demo users; prints working logins every time it runs."""
+    """The CRM, Projects and their bridge with demo people and data; prints the logins every run."""
+    from .templates.demo import run_demo
+
     runtime = _runtime()
-    click.echo("Loomworks demo logins:")
-    _ensure_user(runtime, DEFAULT_ADMIN_EMAIL, None, "Administrator", ["admin"], reset=True)
-    for email, name, roles in DEMO_USERS:
-        _ensure_user(runtime, email, None, name, roles, reset=True)
-    click.echo("(templates and demo data arrive with the template issues; these users start empty)")
+    _fail_cleanly(lambda: run_demo(runtime, click.echo))
 
 
 @main.command()
