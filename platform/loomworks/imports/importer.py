@@ -193,7 +193,7 @@ def _upsert(
     key_value = values.get(options.key) if options.key else None
     target = existing.get(_key(key_value)) if not is_blank(key_value) else None
     if target is None:
-        record = service.create_record(tx, spec.key, values)
+        record = service.create_record(tx, spec.key, values, answer=False)
         if not is_blank(key_value):
             existing[_key(key_value)] = record["id"]
         report.created += 1

@@ -52,9 +52,10 @@ def get_record(tx: Tx, entity: str, record_id: Any, include_deleted: bool = Fals
     return _for_reader(tx, spec, access, row)
 
 
-def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False) -> Record:
+def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False, answer: bool = True) -> Record:
     """Insert a record; ``system`` marks a creation the builder configured (an anonymous
-    submission of a public form), which the actor's own grants do not decide."""
+    submission of a public form), which the actor's own grants do not decide. Without
+    ``answer`` only ``id`` and ``_version`` come back (an import does not read each row back)."""
     spec = tx.runtime.entities.get(tx.conn, entity)
     if not system:
         authorize(tx, "create", f"entity:{entity}")
@@ -106,6 +107,8 @@ def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False) -> Re
     write_history(tx.conn, entity, record_id, 1, "create", history, tx.actor.id)
     _refresh_parents(tx, spec, [{}, json_record])
     announce(tx, spec.key, "created", record, None, changed_keys(None, record, list(spec.live_fields)))
+    if not answer:
+        return {"id": record_id, "_version": 1}
     return _result_for_reader(tx, spec, record)
 
 
