@@ -78,18 +78,25 @@ def run_baseline(runtime: Runtime, content: bytes, owners: dict[str, int]) -> in
             if account not in by_name:
                 result = tx.conn.execute(insert(companies_table).values(name=line["account"].strip(), **system))
                 by_name[account] = result.inserted_primary_key[0]
-            value = MONEY.sub("", line["close_value"].split(".")[0] if "¥" in line["close_value"] else line["close_value"])
-            rows.append({
-                "name": line["opportunity_id"],
-                "company": by_name[account],
-                "owner": owner_ids[_folded(line["sales_agent"])],
-                "stage": sales_export.STAGES[line["deal_stage"]],
-                "amount": float(value) if value else None,
-                "closed_date": _date(line["close_date"]),
-                **system,
-            })
+            rows.append(
+                {
+                    "name": line["opportunity_id"],
+                    "company": by_name[account],
+                    "owner": owner_ids[_folded(line["sales_agent"])],
+                    "stage": sales_export.STAGES[line["deal_stage"]],
+                    "amount": _amount(line["close_value"]),
+                    "closed_date": _date(line["close_date"]),
+                    **system,
+                }
+            )
         tx.conn.execute(insert(deals_table), rows)
     return len(rows)
+
+
+def _amount(text: str) -> float | None:
+    """The export's money: ``1,234``, ``$1,234``, ``¥1,234.00`` or ``1234``."""
+    digits = MONEY.sub("", text)
+    return float(digits) if digits else None
 
 
 def _folded(text: str) -> str:
