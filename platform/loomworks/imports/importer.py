@@ -132,7 +132,7 @@ def _import_row(
 ) -> None:
     values: dict[str, Any] = dict(options.defaults)
     looked_up: dict[int, str] = {}
-    problems = []
+    problems: list[tuple[int | None, str | None, str]] = []
     for index, name in mapping.items():
         fspec = spec.live_fields[name]
         if _needs_lookup(fspec, cells[index], options):
@@ -147,8 +147,8 @@ def _import_row(
         problems = _write_row(tx, spec, cells, looked_up, columns, values, options, resolver, existing, report)
     if problems:
         report.failed += 1
-        for index, name, message in problems:
-            report.error(number, headers[index] if index is not None else None, name, message)
+        for column, refused, message in problems:
+            report.error(number, headers[column] if column is not None else None, refused, message)
 
 
 def _write_row(
@@ -182,8 +182,8 @@ def _write_row(
     except LoomworksError as exc:
         resolver.forget(mark)
         for detail in exc.details or [field_error(None, exc.message)]:
-            name = (detail.field or "").split(".")[0] or None
-            problems.append((columns.get(name or ""), name, detail.message))
+            refused = (detail.field or "").split(".")[0] or None
+            problems.append((columns.get(refused or ""), refused, detail.message))
     return problems
 
 
@@ -230,7 +230,7 @@ def _mapping(spec: EntitySpec, headers: list[str], options: Options) -> dict[int
                 [field_error(f"mapping.{h[:100]}", "no such column in the file") for h in unknown],
             )
         return {headers.index(h): f for h, f in options.mapping.items() if f is not None}
-    names = {}
+    names: dict[str, str] = {}
     for fspec in spec.live_fields.values():
         if FIELD_TYPES.get(fspec.type).writable:
             for name in (fspec.key, *fspec.label.values()) if isinstance(fspec.label, dict) else (fspec.key,):

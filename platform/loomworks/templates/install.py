@@ -167,9 +167,10 @@ def _duplicate_fields(targets: list[Target]) -> list[ErrorDetail]:
         for fdoc in fields if isinstance(fields, list) else []:
             if not isinstance(fdoc, dict):
                 continue  # the entity service names what is wrong with it
-            if fdoc.get("key") in seen:
-                problems.append(_at(target.kind, target.key, f"fields.{fdoc['key']}", "is defined twice"))
-            seen.add(fdoc.get("key"))
+            key = str(fdoc.get("key"))
+            if key in seen:
+                problems.append(_at(target.kind, target.key, f"fields.{key}", "is defined twice"))
+            seen.add(key)
     return problems
 
 

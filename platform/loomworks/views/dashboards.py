@@ -94,7 +94,7 @@ def dashboard_figures(tx: Tx, key: str) -> dict[str, Any]:
 
 
 def _figures(tx: Tx, widget: dict[str, Any]) -> dict[str, Any]:
-    shown = {
+    shown: dict[str, Any] = {
         k: widget[k] for k in ("key", "label", "entity", "chart", "group_by", "metric", "link_view") if k in widget
     }
     metric = widget.get("metric", "count")
@@ -129,4 +129,4 @@ def _group_id(group: dict[str, Any]) -> str:
 def _share(part: Any, whole: Any) -> float | None:
     if not whole:
         return None
-    return round((part or 0) / whole, 4)
+    return round(float(part or 0) / float(whole), 4)
