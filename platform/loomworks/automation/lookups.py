@@ -30,6 +30,7 @@ from ..logic.evaluator import OPERATORS
 from ..logic.walk import bind_variables, operators, variables
 from ..records.aggregate import aggregate
 from ..records.service import get_record
+from .people import field_errors
 
 PREFIX = "$lookup"
 KEY = "^[a-z][a-z0-9_]{0,62}$"
@@ -60,6 +61,7 @@ SCHEMA = Draft202012Validator(
         },
     }
 )
+MAX_HOPS = 3
 #: ``$`` names an aggregate's ``where`` may read (filled in before it runs).
 FILLED = ("$record", "$user", "$now")
 
@@ -83,22 +85,7 @@ def lookup_errors(lookups: dict[str, Any], spec: EntitySpec | None, entity: Any)
 
 
 def _path_errors(dotted: str, spec: EntitySpec | None, entity: Any, path: str) -> Iterable[ErrorDetail]:
-    if spec is None:
-        yield field_error(path, "this trigger has no record to start from")
-        return
-    *hops, last = dotted.split(".")
-    current = spec
-    for hop in hops:
-        fspec = current.live_fields.get(hop)
-        ftype = FIELD_TYPES.get(fspec.type) if fspec is not None else None
-        if fspec is None or not isinstance(ftype, RelationType) or ftype.is_many(fspec):
-            yield field_error(path, f"{hop!r} is not a single relation of {current.key!r}")
-            return
-        current = entity(ftype.target(fspec))
-        if current is None:
-            return
-    if last not in current.live_fields and last not in SYSTEM_FIELDS:
-        yield field_error(path, f"{current.key!r} has no field {last!r}")
+    yield from field_errors(spec, entity, path, dotted, None, "", SYSTEM_FIELDS, hops=MAX_HOPS)
 
 
 def _where_errors(where: Any, target: EntitySpec, spec: EntitySpec | None, path: str) -> Iterable[ErrorDetail]:

@@ -78,13 +78,19 @@ def field_errors(
     world_entity: Any,
     path: str,
     name: str,
-    types: Iterable[str],
+    types: Iterable[str] | None,
     what: str,
     system: Iterable[str] = (),
+    hops: int = 1,
 ) -> Iterable[ErrorDetail]:
-    """``name`` is a field of one of ``types`` on ``spec``, or ``<relation>.<field>`` one hop away."""
+    """``name`` is a field (of one of ``types``, unless None) on ``spec``, or
+    ``<relation>.<field>`` up to ``hops`` single relations away."""
+    noun = f"{what} field" if what else "field"
     if spec is None:
-        yield field_error(path, f"this trigger has no record to read a {what} field from")
+        yield field_error(path, f"this trigger has no record to read a {noun} from")
+        return
+    if name.count(".") > hops:
+        yield field_error(path, "follow at most one relation" if hops == 1 else f"follow at most {hops} relations")
         return
     head, _, rest = name.partition(".")
     if rest:
@@ -94,16 +100,14 @@ def field_errors(
             yield field_error(path, f"{head!r} is not a single relation of {spec.key!r}")
             return
         target = world_entity(ftype.target(fspec))
-        if "." in rest:
-            yield field_error(path, "follow at most one relation")
-        elif target is not None:
-            yield from field_errors(target, world_entity, path, rest, types, what, system)
+        if target is not None:
+            yield from field_errors(target, world_entity, path, rest, types, what, system, hops - 1)
         return
     if name in system:
         return
     fspec = spec.live_fields.get(name)
-    if fspec is None or fspec.type not in types:
-        yield field_error(path, f"{name!r} is not a {what} field of {spec.key!r}")
+    if fspec is None or (types is not None and fspec.type not in types):
+        yield field_error(path, f"{name!r} is not a {noun} of {spec.key!r}")
 
 
 def users_in_fields(tx: Tx, entity: str, record: dict[str, Any], names: Iterable[str]) -> set[int]:

@@ -39,6 +39,8 @@ DEFINITION_FOLDERS = {
     "views": "view",
     "dashboards": "dashboard",
 }
+#: Definition kind → its folder.
+FOLDER_OF = {kind: folder for folder, kind in DEFINITION_FOLDERS.items()}
 DATA_FOLDER = "data"
 MAX_ZIP_BYTES = 20 * 1024 * 1024
 MAX_FILES = 2000

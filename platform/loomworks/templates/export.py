@@ -18,21 +18,16 @@ from typing import Any
 
 from ..core.context import Tx
 from ..core.sqltypes import utcnow
-from ..errors import NotFound
 from ..meta import store
 from . import catalog, installs
-from .bundle import DEFINITION_FOLDERS, MANIFEST, checksums
-
-FOLDER_OF = {kind: folder for folder, kind in DEFINITION_FOLDERS.items()}
+from .bundle import FOLDER_OF, MANIFEST, checksums
 
 
 def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
     """(file name, zip content) of the installed template ``key`` as customized here."""
     catalog.require_builder(tx)
-    current = installs.get_install(tx.conn, key)
-    if current is None or not current.active:
-        raise NotFound(f"template {key[:100]!r} is not installed", data={"app": key[:100]})
-    others = [i for i in installs.active_installs(tx.conn) if i.key != key]
+    current = installs.installed(tx.conn, key)
+    others = installs.others(tx.conn, key)
     files: dict[str, bytes] = {}
     for kind, docs in current.owned.items():
         for name in docs:

@@ -24,7 +24,7 @@ from ..core.context import Tx
 from ..errors import Conflict, ErrorDetail, ValidationFailed, field_error
 from ..meta import entities, store
 from . import catalog, installs, kinds
-from .bundle import DEFINITION_FOLDERS, Bundle
+from .bundle import FOLDER_OF, Bundle
 from .merge import MINE, TEMPLATE, adopt, merge
 from .report import Report
 from .sample_data import load_sample_data
@@ -33,7 +33,6 @@ from .sample_data import load_sample_data
 POINTING_TYPES = frozenset({"relation", "sub_table", "rollup", "formula"})
 #: Fields added last: they read relations of other entities, which must exist first.
 COMPUTED_TYPES = frozenset({"rollup", "formula"})
-FOLDER_OF = {kind: folder for folder, kind in DEFINITION_FOLDERS.items()}
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def install(tx: Tx, key: str, options: Options) -> dict[str, Any]:
             data={"installed_version": previous.version},
         )
     layers = installs.split(bundle.definitions)
-    others = [i for i in installs.active_installs(tx.conn) if i.key != key]
+    others = installs.others(tx.conn, key)
     targets = _targets(tx, key, layers, previous, others, set(bundle.requires()))
     report = Report(key, version, previous.version if previous and previous.active else None, _action(previous))
     _write_entities(tx, [t for t in targets if t.kind == "entity"], report, options)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from ..core.sqltypes import utcnow
+from ..errors import NotFound
 from .models import installs
 
 Docs = dict[str, dict[str, dict[str, Any]]]
@@ -51,6 +52,19 @@ def get_install(conn: Connection, key: str) -> Install | None:
     return Install(
         row["key"], row["version"], row["digest"], row["manifest"], row["definitions"], row["uninstalled_at"] is None
     )
+
+
+def installed(conn: Connection, key: str) -> Install:
+    """The active install of ``key``, or NotFound."""
+    found = get_install(conn, key)
+    if found is None or not found.active:
+        raise NotFound(f"template {key[:100]!r} is not installed", data={"template": key[:100]})
+    return found
+
+
+def others(conn: Connection, key: str) -> list[Install]:
+    """Every other active install, in install order."""
+    return [i for i in active_installs(conn) if i.key != key]
 
 
 def active_installs(conn: Connection) -> list[Install]:

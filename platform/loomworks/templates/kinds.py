@@ -23,7 +23,7 @@ from ..forms.definitions import FORMS
 from ..meta import documents, entities, store
 from ..views.dashboards import DASHBOARDS
 from ..views.definitions import VIEWS
-from ..workflows import definitions as workflows
+from ..workflows.definitions import WORKFLOWS
 
 Doc = dict[str, Any]
 
@@ -62,14 +62,8 @@ SERVICES: dict[str, KindService] = {
     "form": _document_service(FORMS),
     "view": _document_service(VIEWS),
     "dashboard": _document_service(DASHBOARDS),
-    "workflow": KindService(
-        "workflow",
-        create=workflows.create_workflow,
-        replace=workflows.replace_workflow,
-        restore=workflows.restore_workflow,
-        delete=workflows.delete_workflow,
-        normalise=lambda tx, doc: workflows.WORKFLOWS.validate(tx, copy.deepcopy(doc)),
-    ),
+    "workflow": _document_service(WORKFLOWS),
+    # Rules have their own service: a webhook rule gets its secret when created.
     "rule": KindService(
         "rule",
         create=rules.create_rule,

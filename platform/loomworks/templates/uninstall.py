@@ -14,7 +14,7 @@ from typing import Any
 
 from ..auth import audit
 from ..core.context import Tx
-from ..errors import Conflict, NotFound, field_error
+from ..errors import Conflict, field_error
 from ..meta import entities, store
 from . import catalog, installs, kinds
 from .report import Report
@@ -22,10 +22,8 @@ from .report import Report
 
 def uninstall(tx: Tx, key: str) -> dict[str, Any]:
     catalog.require_builder(tx)
-    current = installs.get_install(tx.conn, key)
-    if current is None or not current.active:
-        raise NotFound(f"template {key[:100]!r} is not installed", data={"template": key[:100]})
-    others = [i for i in installs.active_installs(tx.conn) if i.key != key]
+    current = installs.installed(tx.conn, key)
+    others = installs.others(tx.conn, key)
     dependents = [i.key for i in others if key in i.manifest.get("requires", {})]
     if dependents:
         raise Conflict(
