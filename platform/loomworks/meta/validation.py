@@ -37,6 +37,16 @@ def meta_validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+def validate_document(
+    kind: str, doc: Any, semantic: Callable[[dict[str, Any]], Iterable[ErrorDetail]], message: str
+) -> None:
+    """The meta-schema of ``kind`` first, then (on a document that passed it) what only the
+    world can say; ValidationFailed lists every problem of the first stage that has any."""
+    errors = schema_errors(meta_validator(kind), doc) or list(semantic(doc))
+    if errors:
+        raise ValidationFailed(message, errors)
+
+
 def schema_errors(validator: Draft202012Validator, doc: Any, prefix: str = "") -> list[ErrorDetail]:
     details = []
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):

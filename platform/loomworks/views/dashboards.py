@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core.context import Tx
-from ..errors import BadRequest, ErrorDetail, Forbidden, NotFound, ValidationFailed, field_error
+from ..errors import BadRequest, ErrorDetail, Forbidden, NotFound, field_error
 from ..fields.entity import EntitySpec
 from ..forms.definitions import logic_errors
 from ..meta import documents, store
-from ..meta.validation import meta_validator, schema_errors
+from ..meta.validation import validate_document
 from ..records.aggregate import aggregate
 
 KIND = "dashboard"
@@ -26,11 +26,8 @@ NUMERIC = frozenset({"integer", "decimal", "currency", "percent", "rating", "dur
 
 
 def validate_dashboard(doc: Any, specs: dict[str, EntitySpec], views: set[str]) -> None:
-    errors = schema_errors(meta_validator(KIND), doc)
-    if not errors:
-        errors = list(_semantic_errors(doc, specs, views))
-    if errors:
-        raise ValidationFailed("the dashboard definition is not valid", errors)
+    semantic = lambda valid: _semantic_errors(valid, specs, views)  # noqa: E731
+    validate_document(KIND, doc, semantic, "the dashboard definition is not valid")
 
 
 def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec], views: set[str]) -> Iterable[ErrorDetail]:

@@ -13,11 +13,11 @@ from typing import Any
 
 from ..auth.authorize import permissions
 from ..core.context import Tx
-from ..errors import ErrorDetail, ValidationFailed, field_error
+from ..errors import ErrorDetail, field_error
 from ..fields.entity import EntitySpec
 from ..forms.definitions import logic_errors
 from ..meta import documents, store
-from ..meta.validation import meta_validator, schema_errors
+from ..meta.validation import validate_document
 
 KIND = "view"
 DATE_TYPES = frozenset({"date", "datetime"})
@@ -27,11 +27,7 @@ PROGRESS_TYPES = frozenset({"integer", "decimal", "percent", "rollup", "formula"
 
 
 def validate_view(doc: Any, specs: dict[str, EntitySpec]) -> None:
-    errors = schema_errors(meta_validator(KIND), doc)
-    if not errors:
-        errors = list(_semantic_errors(doc, specs))
-    if errors:
-        raise ValidationFailed("the view definition is not valid", errors)
+    validate_document(KIND, doc, lambda valid: _semantic_errors(valid, specs), "the view definition is not valid")
 
 
 def _semantic_errors(doc: dict[str, Any], specs: dict[str, EntitySpec]) -> Iterable[ErrorDetail]:
