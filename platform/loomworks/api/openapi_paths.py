@@ -320,6 +320,31 @@ def meta_paths() -> dict[str, Any]:
     }
 
 
+IMPORT_FORM = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "CSV or XLSX"},
+        "options": {
+            "type": "string",
+            "description": "JSON: mapping, values, key, create_missing, day_first, timezone, dry_run, "
+            "keep_workflow_states, defaults (docs/imports.md)",
+        },
+    },
+}
+
+
+def _import_op(entity: str, scope: list[Any]) -> dict[str, Any]:
+    operation = _op(
+        f"Import {entity} records from a CSV or XLSX file, row by row, with a per-row report",
+        params=scope,
+        result=OBJECT,
+        errors=(400, 401, 403, 404, 413, 422),
+    )
+    operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": IMPORT_FORM}}}
+    return operation
+
+
 def record_paths(entity: str, record: str, write: str, *, generic: bool) -> dict[str, Any]:
     base = f"/api/records/{entity}"
     scope = [_path_param("entity")] if generic else []
@@ -358,6 +383,7 @@ def record_paths(entity: str, record: str, write: str, *, generic: bool) -> dict
                 errors=change,
             ),
         },
+        f"{base}/import": {"post": _import_op(entity, scope)},
         f"{base}/aggregate": {
             "get": _op(
                 f"Group and total {entity} records",
