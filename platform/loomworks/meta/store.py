@@ -9,6 +9,7 @@ step without any message bus.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -153,12 +154,13 @@ def set_base(
     if current is None:
         raise NotFound(f"{kind} {key!r} does not exist")
     effective = current.effective
+    now = utcnow()
     layer = None if base is None else {**base, "key": key}
     custom = extract_overlay(layer, effective)
     conn.execute(
         update(definitions)
         .where(definitions.c.kind == kind, definitions.c.key == key)
-        .values(base=layer, custom=custom, template=template, updated_at=utcnow())
+        .values(base=layer, custom=custom, template=template, updated_at=now)
     )
     if layer != current.base:
         conn.execute(
@@ -177,9 +179,7 @@ def set_base(
             )
         )
     bump_generation(conn)
-    stored = get_definition(conn, kind, key)
-    assert stored is not None
-    return stored
+    return dataclasses.replace(current, base=layer, custom=custom, template=template, updated_at=now)
 
 
 def delete_definition_row(conn: Connection, kind: str, key: str, author_id: int | None) -> None:

@@ -72,15 +72,15 @@ def install(tx: Tx, key: str, options: Options) -> dict[str, Any]:
     others = installs.others(tx.conn, key)
     targets = _targets(tx, key, layers, previous, others, set(bundle.requires()))
     report = Report(key, version, previous.version if previous and previous.active else None, _action(previous))
-    _write_entities(tx, [t for t in targets if t.kind == "entity"], report, options)
+    written = _write_entities(tx, [t for t in targets if t.kind == "entity"], report, options)
     for kind in kinds.ORDER[1:]:
         for target in _ordered(kind, [t for t in targets if t.kind == kind]):
-            _write(tx, target, report, options)
+            written[(kind, target.key)] = _write(tx, target, report, options)
     if previous is not None:
         _hide_dropped(tx, previous, layers["owned"], report)
     if options.sample_data and previous is None:
         report.data = load_sample_data(tx, bundle)
-    normalised = _stored_layers(tx, layers)
+    normalised = _stored_layers(layers, written)
     installs.record_install(tx.conn, key, version, bundle.digest(), bundle.manifest, normalised, tx.actor.id)
     audit.record(tx.conn, tx.actor, "template.install", f"template:{key}", {"version": version})
     return report.to_json()
@@ -202,8 +202,11 @@ def _merged(tx: Tx, target: Target, base: dict[str, Any], options: Options) -> _
     return _Planned(target, before, merged.effective, merged.conflicts)
 
 
-def _write_entities(tx: Tx, targets: list[Target], report: Report, options: Options) -> None:
+def _write_entities(
+    tx: Tx, targets: list[Target], report: Report, options: Options
+) -> dict[tuple[str, str], store.StoredDefinition]:
     planned = [_merged(tx, t, t.base, options) for t in targets]
+    written = {}
     action = "install"
     for step in planned:
         if store.get_definition(tx.conn, "entity", step.target.key) is None:
@@ -226,6 +229,8 @@ def _write_entities(tx: Tx, targets: list[Target], report: Report, options: Opti
             message=f"{report.template} {report.version}",
         )
         report.written("entity", step.target.key, step.before, stored.effective, step.conflicts, options.resolutions)
+        written[("entity", step.target.key)] = stored
+    return written
 
 
 def _without(tx: Tx, doc: dict[str, Any], types: frozenset[str]) -> dict[str, Any]:
@@ -239,7 +244,7 @@ def _without(tx: Tx, doc: dict[str, Any], types: frozenset[str]) -> dict[str, An
     return staged
 
 
-def _write(tx: Tx, target: Target, report: Report, options: Options) -> None:
+def _write(tx: Tx, target: Target, report: Report, options: Options) -> store.StoredDefinition:
     action = "install"
     with _named(target):
         base = kinds.normalise(tx, target.kind, target.base)
@@ -256,6 +261,7 @@ def _write(tx: Tx, target: Target, report: Report, options: Options) -> None:
             message=f"{report.template} {report.version}",
         )
     report.written(target.kind, target.key, step.before, stored.effective, step.conflicts, options.resolutions)
+    return stored
 
 
 def _ordered(kind: str, targets: list[Target]) -> list[Target]:
@@ -293,15 +299,15 @@ def _hide_dropped(tx: Tx, previous: installs.Install, owned: installs.Docs, repo
             report.removed(kind, key, previous.owned[kind][key].get("label"))
 
 
-def _stored_layers(tx: Tx, layers: dict[str, installs.Docs]) -> dict[str, installs.Docs]:
+def _stored_layers(
+    layers: dict[str, installs.Docs], written: dict[tuple[str, str], store.StoredDefinition]
+) -> dict[str, installs.Docs]:
     """The owned documents as their kinds stored them (defaults left out), for later upgrades."""
     owned: installs.Docs = {}
     for kind, docs in layers["owned"].items():
         owned[kind] = {}
         for key, doc in docs.items():
-            stored = store.get_definition(tx.conn, kind, key)
-            assert stored is not None  # written above
-            owned[kind][key] = _owner_part(stored, doc)
+            owned[kind][key] = _owner_part(written[(kind, key)], doc)
     return {"owned": owned, "extends": layers["extends"]}
 
 

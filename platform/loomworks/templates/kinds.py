@@ -79,7 +79,10 @@ ORDER = ("entity", "role", "form", "view", "dashboard", "workflow", "rule")
 
 
 def write(tx: Tx, kind: str, doc: Doc, *, action: str, confirm: bool = False) -> store.StoredDefinition:
-    """Make the definition exist as ``doc`` describes (created, restored, or replaced)."""
+    """Make the definition exist as ``doc`` describes (created, restored, or replaced).
+
+    ``doc`` is in stored form (the installer merges normalised layers), so an unchanged
+    definition compares equal and is not written again."""
     key = doc["key"]
     if kind == "entity":
         entities.put_entity(tx, doc, action=action, confirm=confirm)
@@ -92,7 +95,7 @@ def write(tx: Tx, kind: str, doc: Doc, *, action: str, confirm: bool = False) ->
             if current.deleted:
                 service.restore(tx, key)
                 current = store.get_definition(tx.conn, kind, key)
-            if current is not None and current.effective != {**service.normalise(tx, doc), "key": key}:
+            if current is not None and current.effective != {**doc, "key": key}:
                 service.replace(tx, key, doc)
     stored = store.get_definition(tx.conn, kind, key)
     assert stored is not None
