@@ -62,9 +62,9 @@ def merge(
     resolutions: dict[str, str],
 ) -> Merged:
     """The effective document after replacing ``old_base`` by ``new_base`` under ``custom``."""
-    custom = _rebased(copy.deepcopy(custom or {}), old_base, new_base)
+    custom, rebased = _rebased(copy.deepcopy(custom or {}), old_base, new_base)
     conflicts = _top_conflicts(kind, key, old_base or {}, custom, new_base)
-    conflicts += _field_conflicts(kind, key, old_base or {}, custom, new_base)
+    conflicts += _field_conflicts(kind, key, old_base or {}, custom, new_base, rebased)
     for conflict in conflicts:
         if resolutions.get(conflict.id) == TEMPLATE:
             _take_template(custom, conflict.path)
@@ -76,15 +76,19 @@ def adopt(effective: dict[str, Any], new_base: dict[str, Any]) -> dict[str, Any]
     return extract_overlay(new_base, effective)
 
 
-def _rebased(custom: dict[str, Any], old_base: dict[str, Any] | None, new_base: dict[str, Any]) -> dict[str, Any]:
-    """Fields the customer added that the new template now brings become changes to its field.
+def _rebased(
+    custom: dict[str, Any], old_base: dict[str, Any] | None, new_base: dict[str, Any]
+) -> tuple[dict[str, Any], set[str]]:
+    """Fields the customer added that the new template now brings become changes to its field
+    (returned with the keys of those fields).
 
     A field the template took away earlier (so the customer's layer kept it, removed, with its
     data) and now brings back is shown again: its removal was the template's, not theirs.
     """
     fields = custom.get(FIELDS)
+    rebased: set[str] = set()
     if not isinstance(fields, dict) or not fields.get("added"):
-        return custom
+        return custom, rebased
     new_fields = {f["key"]: f for f in new_base.get(FIELDS, [])}
     old_keys = {f["key"] for f in (old_base or {}).get(FIELDS, [])}
     kept = []
@@ -101,11 +105,11 @@ def _rebased(custom: dict[str, Any], old_base: dict[str, Any] | None, new_base: 
             delta[UNSET] = unset
         if delta:
             fields.setdefault("changed", {})[field["key"]] = delta
-        fields.setdefault("_rebased", []).append(field["key"])
+        rebased.add(field["key"])
     fields["added"] = kept
     if not kept:
         fields.pop("added")
-    return custom
+    return custom, rebased
 
 
 def _top_conflicts(
@@ -124,12 +128,11 @@ def _top_conflicts(
 
 
 def _field_conflicts(
-    kind: str, key: str, old_base: dict[str, Any], custom: dict[str, Any], new_base: dict[str, Any]
+    kind: str, key: str, old_base: dict[str, Any], custom: dict[str, Any], new_base: dict[str, Any], rebased: set[str]
 ) -> list[Conflict]:
     fields = custom.get(FIELDS)
     if not isinstance(fields, dict):
         return []
-    rebased = set(fields.pop("_rebased", []))
     old_fields = {f["key"]: f for f in old_base.get(FIELDS, [])}
     new_fields = {f["key"]: f for f in new_base.get(FIELDS, [])}
     found = []
