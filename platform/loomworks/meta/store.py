@@ -178,7 +178,7 @@ def set_base(
                 created_at=utcnow(),
             )
         )
-    bump_generation(conn)
+    # No generation bump: what every cache holds (effective documents) did not change.
     return dataclasses.replace(current, base=layer, custom=custom, template=template, updated_at=now)
 
 
