@@ -81,3 +81,9 @@ def test_unreadable_cells_say_what_was_expected(cell: Any, type_: str, message: 
     options = STAGES if type_ == "select" else {}
     with pytest.raises(ValueError_, match=message):
         coerce(cell, spec(type_, **options))
+
+
+@pytest.mark.parametrize("cell", ["March 2026", "15", "2026"])
+def test_a_date_must_name_its_year_month_and_day(cell: str) -> None:
+    with pytest.raises(ValueError_, match="is not a date"):
+        coerce(cell, spec("date"))

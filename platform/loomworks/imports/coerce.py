@@ -6,8 +6,9 @@ Exports from other systems and hand-kept spreadsheets write numbers as ``¥1,234
 the way a person would read it, or refused with a message naming what was expected;
 values that need the database (relations, users) are left to ``resolve``.
 
-Dates written a/b/yyyy are read month first unless ``day_first`` (or a part above 12 says
-otherwise). Date-times without an offset are in the import's time zone.
+Dates are read by dateutil (a date must name its year, month and day; ``2026年3月1日`` is read
+too); a/b/yyyy is month first unless ``day_first`` (or a part above 12 says otherwise).
+Date-times without an offset are in the import's time zone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from dateutil import parser as date_parser
 
 from ..fields.base import FieldSpec, ValueError_
 
@@ -29,9 +32,7 @@ FALSE = frozenset({"false", "no", "n", "0", "否", "错", "无", "f", ""})
 CURRENCY = re.compile(
     r"(?i)^(?:rmb|cny|usd|eur|gbp|hkd|jpy|us\$|hk\$|[¥￥$€£元])+|(?:rmb|cny|usd|eur|gbp|hkd|jpy|[¥￥$€£元])+$"
 )
-MONTHS = {
-    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
-}
+CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
 LIST_SEPARATORS = re.compile(r"\s*[,;，；、|\n]\s*")
 
 
@@ -134,11 +135,8 @@ def parse_date(cell: Any, day_first: bool = False) -> date:
         return cell.date()
     if isinstance(cell, date):
         return cell
-    text = str(cell).strip()
-    found = _date_and_rest(text, day_first)
-    if found is None or found[1].strip():
-        raise ValueError_(f"{_shown(cell)} is not a date (try 2026-03-01)")
-    return found[0]
+    # A date and time in a date column (an export's "2026-03-01 09:30") keeps its date.
+    return _parsed(str(cell).strip(), day_first, "is not a date (try 2026-03-01)").date()
 
 
 def parse_datetime(cell: Any, day_first: bool = False, zone: str = "UTC") -> datetime:
@@ -147,64 +145,27 @@ def parse_datetime(cell: Any, day_first: bool = False, zone: str = "UTC") -> dat
     elif isinstance(cell, date):
         moment = datetime.combine(cell, time())
     else:
-        text = str(cell).strip()
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            found = _date_and_rest(text, day_first)
-            if found is None:
-                raise ValueError_(f"{_shown(cell)} is not a date and time (try 2026-03-01 09:30)") from None
-            day, rest = found
-            moment = datetime.combine(day, _time(rest.strip(), cell))
+        moment = _parsed(str(cell).strip(), day_first, "is not a date and time (try 2026-03-01 09:30)")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     return moment
 
 
-def _time(text: str, cell: Any) -> time:
-    if not text:
-        return time()
-    match = re.fullmatch(r"[T ]?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?", text)
-    if match is None:
-        raise ValueError_(f"{_shown(cell)} is not a date and time (try 2026-03-01 09:30)")
-    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
-    if match.group(4):
-        hour = hour % 12 + (12 if match.group(4).lower() == "pm" else 0)
-    try:
-        return time(hour, minute, second)
-    except ValueError:
-        raise ValueError_(f"{_shown(cell)} has no such time of day") from None
+def _parsed(text: str, day_first: bool, refusal: str) -> datetime:
+    """dateutil's reading of ``text``, refused unless it names a whole date.
 
-
-def _date_and_rest(text: str, day_first: bool) -> tuple[date, str] | None:
-    """The date at the start of ``text`` and what follows it, or None."""
-    patterns: list[tuple[str, Any]] = [
-        (r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", lambda m: (int(m[1]), int(m[2]), int(m[3]))),
-        (r"(\d{4})年(\d{1,2})月(\d{1,2})日?", lambda m: (int(m[1]), int(m[2]), int(m[3]))),
-        (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", lambda m: _day_month(int(m[1]), int(m[2]), int(m[3]), day_first)),
-        (r"(\d{1,2})[ -]([A-Za-z]{3})[a-z]*\.?[ -,]*(\d{4})", lambda m: (int(m[3]), _month(m[2]), int(m[1]))),
-        (r"([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})", lambda m: (int(m[3]), _month(m[1]), int(m[2]))),
-    ]
-    for pattern, parts in patterns:
-        match = re.match(pattern, text)
-        if match is None:
-            continue
-        year, month, day = parts(match)
+    dateutil fills what a text leaves out from a default; parsing against two different
+    defaults shows whether the year, month and day all came from the text itself."""
+    text = CHINESE_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3]}", text)
+    readings = []
+    for default in (datetime(2000, 1, 1), datetime(2001, 2, 2)):
         try:
-            return date(year, month, day), text[match.end() :]
-        except ValueError:
-            return None
-    return None
-
-
-def _day_month(a: int, b: int, year: int, day_first: bool) -> tuple[int, int, int]:
-    if a > 12 or (day_first and b <= 12):
-        return year, b, a
-    return year, a, b
-
-
-def _month(name: str) -> int:
-    return MONTHS.get(name[:3].lower(), 0)
+            readings.append(date_parser.parse(text, dayfirst=day_first, default=default))
+        except (ValueError, OverflowError):
+            raise ValueError_(f"{_shown(text)} {refusal}") from None
+    if readings[0].date() != readings[1].date():
+        raise ValueError_(f"{_shown(text)} {refusal}")
+    return readings[0]
 
 
 def choice(cell: Any, fspec: FieldSpec) -> str:
