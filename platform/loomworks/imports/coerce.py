@@ -157,7 +157,7 @@ def _parsed(text: str, day_first: bool, refusal: str) -> datetime:
     dateutil fills what a text leaves out from a default; parsing against two different
     defaults shows whether the year, month and day all came from the text itself."""
     text = CHINESE_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3]}", text)
-    readings = []
+    readings: list[datetime] = []
     for default in (datetime(2000, 1, 1), datetime(2001, 2, 2)):
         try:
             readings.append(date_parser.parse(text, dayfirst=day_first, default=default))
