@@ -211,3 +211,21 @@ def test_a_role_people_hold_stays_when_the_app_is_uninstalled(api: Api, library:
     assert status == 200, report
     assert [k["key"] for k in report["kept"]] == ["seller"] and "hold" in report["kept"][0]["reason"]
     assert api.get("/api/meta/roles/seller")[0] == 200
+
+
+def test_a_template_with_roles_is_an_admins_to_install(api: Api, library: Path, app: Any, runtime: Any) -> None:
+    from automation_world import user_api
+
+    builder, _ = user_api(app, runtime, "builder@example.com", ["builder"])
+    publish(library, "1.0.0", v1())
+    status, body = builder.post("/api/templates/sales/install", {})
+    assert status == 403 and body["error"]["roles"] == ["seller"], body
+    assert api.get("/api/meta/entities/account")[0] == 404
+    docs = {k: v for k, v in v1().items() if not k.startswith("roles/")}
+    write_folder(library / "sales-1.1.0", app_files("sales", "1.1.0", docs))
+    status, body = builder.post("/api/templates/sales/install", {"version": "1.1.0"})
+    assert status == 200 and body["action"] == "install", body
+    member, _ = user_api(app, runtime, "member@example.com", ["member"])
+    assert member.post("/api/templates/sales/install", {})[0] == 403
+    assert member.post("/api/templates/sales/plan", {})[0] == 403
+    assert member.get("/api/templates/export?app=sales")[0] == 403

@@ -20,8 +20,9 @@ from typing import Any
 from packaging.version import Version
 
 from ..auth import audit
+from ..auth.authorize import permissions
 from ..core.context import Tx
-from ..errors import Conflict, ErrorDetail, ValidationFailed, field_error
+from ..errors import Conflict, ErrorDetail, Forbidden, ValidationFailed, field_error
 from ..meta import entities, store
 from . import catalog, installs, kinds
 from .bundle import FOLDER_OF, Bundle
@@ -62,6 +63,7 @@ def install(tx: Tx, key: str, options: Options) -> dict[str, Any]:
     if same and previous is not None and previous.digest == bundle.digest():
         return Report(key, version, previous.version, "none").to_json()
     _check_runs_here(bundle)
+    _check_may_change_roles(tx, bundle)
     _check_requires(tx, bundle)
     if previous is not None and previous.active and Version(previous.version) > bundle.version:
         raise Conflict(
@@ -97,6 +99,16 @@ def _check_runs_here(bundle: Bundle) -> None:
         raise ValidationFailed(
             f"{bundle.key} {bundle.manifest['version']} needs Loomworks {bundle.manifest['loomworks']}",
             [field_error("loomworks", f"this is Loomworks {catalog.loomworks_version()}")],
+        )
+
+
+def _check_may_change_roles(tx: Tx, bundle: Bundle) -> None:
+    """Roles are who may do what: a template bringing or extending any is an admin's to install,
+    as only admins change roles by hand."""
+    if bundle.definitions.get("role") and not permissions(tx).is_admin:
+        raise Forbidden(
+            f"{bundle.key} defines roles ({', '.join(sorted(bundle.definitions['role']))}); only admins may install it",
+            data={"roles": sorted(bundle.definitions["role"])},
         )
 
 
