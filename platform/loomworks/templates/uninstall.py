@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..auth import audit
+from ..auth.authorize import permissions
 from ..core.context import Tx
-from ..errors import Conflict, field_error
+from ..errors import Conflict, Forbidden, field_error
 from ..meta import entities, store
 from . import catalog, installs, kinds
 from .report import Report
@@ -23,6 +24,8 @@ from .report import Report
 def uninstall(tx: Tx, key: str) -> dict[str, Any]:
     catalog.require_builder(tx)
     current = installs.installed(tx.conn, key)
+    if (current.owned.get("role") or current.extends.get("role")) and not permissions(tx).is_admin:
+        raise Forbidden(f"{key} defines roles; only admins may uninstall it")
     others = installs.others(tx.conn, key)
     dependents = [i.key for i in others if key in i.manifest.get("requires", {})]
     if dependents:
