@@ -264,9 +264,17 @@ def _check_options(spec: EntitySpec, mapping: dict[int, str], options: Options) 
 
 
 def _existing_keys(tx: Tx, spec: EntitySpec, key: str) -> dict[str, Any]:
-    """Key value → record id, for the records the importer may read."""
+    """Key value → record id, for the records the importer may read (by a field they may see:
+    matching on a hidden one would tell them what it holds)."""
+    access = entity_access(tx, spec, "read")
+    fspec = spec.live_fields[key]
+    ftype = FIELD_TYPES.get(fspec.type)
+    if key in access.restricted or not ftype.stores_column(fspec) or ftype.kind(fspec) in (None, "json_list"):
+        raise ValidationFailed(
+            "the key must be a plain field you may see", [field_error("key", f"cannot match on {key!r}")]
+        )
     table = tx.runtime.tables_for(spec).main
-    condition = build_condition(tx, spec, ListParams(), entity_access(tx, spec, "read"))
+    condition = build_condition(tx, spec, ListParams(), access)
     found: dict[str, Any] = {}
     for record_id, value in tx.conn.execute(select(table.c.id, table.c[key]).where(condition)):
         if value is not None:
