@@ -209,3 +209,31 @@ def test_a_vip_customers_task_given_to_an_overloaded_person_warns_the_manager(ap
     apps.create("task", {"project": vip_project["id"], "name": "VIP task", "assignee": dev.id, "due_date": soon})
     (warning,) = [n for n in apps.inbox(pm) if n["title"].startswith("Resource conflict")]
     assert warning["title"] == "Resource conflict on VIP rollout" and "45" in warning["body"]
+
+
+def test_a_survey_link_gives_the_anonymous_visitor_no_one_elses_authority(apps: Apps, anonymous: Api) -> None:
+    pm = apps.person("pm@example.com", ["project_manager"])
+    company = apps.create("company", {"name": "Harbor Foods"})
+    contact = apps.create("contact", {"name": "Li Na", "email": "li.na@harbor.example", "company": company["id"]})
+    project = apps.create(
+        "project", {"name": "Rollout", "customer": company["id"], "customer_contact": contact["id"], "manager": pm.id}
+    )
+    status, body = apps.admin.post(
+        "/api/meta/rules",
+        {
+            "key": "as_the_visitor",
+            "label": {"en": "Runs as whoever answered"},
+            "trigger": {"type": "record_created", "entity": "nps_response"},
+            "on_error": "continue",
+            "actions": [{"type": "update_related", "relation": "company", "values": {"vip_tier": "platinum"}}],
+        },
+    )
+    assert status == 201, body
+    apps.patch("project", project["id"], {"status": "completed"})
+    form, token = survey_token(apps.emails()[0])
+    assert anonymous.post(f"/api/forms/{form}/submit", {"values": {"score": 8}, "_prefill": token})[0] == 201
+    (run,) = [r for r in apps.admin.get("/api/automation/runs?rule=as_the_visitor")[1]["items"]]
+    assert run["status"] == "failed" and "nobody signed in" in run["error"], run
+    assert apps.get("company", company["id"])["vip_tier"] == "none"
+    (response,) = apps.list("nps_response")
+    assert response["_created_by"] is None and response["project"] == project["id"]

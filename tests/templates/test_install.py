@@ -229,3 +229,26 @@ def test_a_template_with_roles_is_an_admins_to_install(api: Api, library: Path, 
     assert member.post("/api/templates/sales/install", {})[0] == 403
     assert member.post("/api/templates/sales/plan", {})[0] == 403
     assert member.get("/api/templates/export?app=sales")[0] == 403
+
+
+def test_a_definition_made_by_hand_before_the_template_is_adopted_with_the_templates_fields(
+    api: Api, library: Path
+) -> None:
+    mine = {
+        "key": "account",
+        "label": {"en": "Client", "zh-CN": "客户"},
+        "fields": [{"key": "name", "type": "text", "label": {"en": "Client name", "zh-CN": "客户名称"}}],
+    }
+    assert api.post("/api/meta/entities", mine)[0] == 201
+    assert api.post("/api/records/account", {"name": "Acme"})[0] == 201
+    publish(library, "1.0.0", v1())
+    report = install(api)
+    assert [f["key"] for f in entity(api, "account")["fields"]] == ["name", "tier", "pipeline"]
+    assert entity(api, "account")["label"]["en"] == "Client"  # what the customer had stays theirs
+    assert field(api, "account", "name")["label"]["en"] == "Client name"
+    assert {c["id"] for c in report["conflicts"]} == {
+        "entity:account:label",
+        "entity:account:fields.name.label",
+        "entity:account:fields.name.required",  # the template's name is required; the customer's was not
+    }
+    assert api.get("/api/records/account")[1]["items"][0]["name"] == "Acme"

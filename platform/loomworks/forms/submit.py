@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.context import SYSTEM_ACTOR, Tx
+from ..core.context import Tx
 from ..core.sqltypes import utcnow
 from ..errors import BadRequest, ErrorDetail, LoomworksError, ValidationFailed, field_error
 from ..fields.entity import EntitySpec
@@ -77,8 +77,8 @@ def submit_form(tx: Tx, form_key: str, body: Any, locale: str = "en", *, public:
         if record_id is None:
             # Prefilled references were chosen by the rule that signed the link, not by the
             # visitor: they are checked to exist, not to be readable by an anonymous caller.
-            writer = tx.acting_as(SYSTEM_ACTOR) if public and linked else tx
-            return service.create_record(writer, spec.key, {**values, **linked}, system=public)
+            vouched = frozenset(v for v in linked.values() if isinstance(v, int) and not isinstance(v, bool))
+            return service.create_record(tx, spec.key, {**values, **linked}, system=public, vouched=vouched)
         return service.update_record(tx, spec.key, record_id, values, version)
     except LoomworksError as error:
         raise in_locale(error, locale) from None

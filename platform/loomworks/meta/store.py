@@ -312,8 +312,11 @@ class EntityCache:
         """Specs whose definition is unchanged (same version, same save time) are reused: a change
         to one entity (or to a rule, which moves the generation too) rebuilds only that one."""
         stored = list_definitions(conn, "entity", include_deleted=True)
-        known, stamps = self._specs, self._stamps
-        specs = {d.key: known[d.key] if stamps.get(d.key) == _stamp(d) else _spec_of(d) for d in stored}
+        with self._lock:
+            known, stamps = self._specs, self._stamps
+        specs = {
+            d.key: known[d.key] if d.key in known and stamps.get(d.key) == _stamp(d) else _spec_of(d) for d in stored
+        }
         with self._lock:
             self._stamps = {d.key: _stamp(d) for d in stored}
             self._specs = specs

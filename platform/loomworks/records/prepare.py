@@ -43,8 +43,12 @@ class Prepared:
     owner_sent: bool = False
 
 
-def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None) -> Prepared:
-    """Validate and coerce ``body``; ``current`` is the record JSON when updating."""
+def prepare(
+    tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None, vouched: frozenset[Any] = frozenset()
+) -> Prepared:
+    """Validate and coerce ``body``; ``current`` is the record JSON when updating. References
+    in ``vouched`` were chosen by the system (a signed link), not the writer: they must exist,
+    but need not be readable by the writer."""
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object of field values")
     errors: list[ErrorDetail] = []
@@ -68,7 +72,7 @@ def prepare(tx: Tx, spec: EntitySpec, body: Any, current: dict[str, Any] | None)
         if key not in bad:
             prepared.db_values[key] = final(value)
             prepared.json_values[key] = final(value)
-    known = _referenced(spec, current)
+    known = _referenced(spec, current) | set(vouched)
     top_level = {k: prepared.json_values.get(k) for k in prepared.json_values if k not in prepared.children}
     errors.extend(check_references(tx, spec, top_level, known=known))
     for key, rows in prepared.children.items():

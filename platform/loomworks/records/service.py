@@ -52,10 +52,13 @@ def get_record(tx: Tx, entity: str, record_id: Any, include_deleted: bool = Fals
     return _for_reader(tx, spec, access, row)
 
 
-def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False, answer: bool = True) -> Record:
+def create_record(
+    tx: Tx, entity: str, body: Any, *, system: bool = False, answer: bool = True, vouched: frozenset[Any] = frozenset()
+) -> Record:
     """Insert a record; ``system`` marks a creation the builder configured (an anonymous
     submission of a public form), which the actor's own grants do not decide. Without
-    ``answer`` only ``id`` and ``_version`` come back (an import does not read each row back)."""
+    ``answer`` only ``id`` and ``_version`` come back (an import does not read each row back).
+    ``vouched`` references (a signed link's) are checked to exist, not to be readable."""
     spec = tx.runtime.entities.get(tx.conn, entity)
     if not system:
         authorize(tx, "create", f"entity:{entity}")
@@ -65,7 +68,7 @@ def create_record(tx: Tx, entity: str, body: Any, *, system: bool = False, answe
     if not system:
         _refuse_hidden(access, sent)
     body = before_create(tx, spec, body)
-    prepared = prepare(tx, spec, computed.apply_defaults(spec, body) if isinstance(body, dict) else body, None)
+    prepared = prepare(tx, spec, computed.apply_defaults(spec, body) if isinstance(body, dict) else body, None, vouched)
     now = utcnow()
     values = dict(prepared.db_values)
     json_record = dict(prepared.json_values)

@@ -64,6 +64,8 @@ def merge(
     """The effective document after replacing ``old_base`` by ``new_base`` under ``custom``."""
     custom, rebased = _rebased(copy.deepcopy(custom or {}), old_base, new_base)
     conflicts = _top_conflicts(kind, key, old_base or {}, custom, new_base)
+    if old_base == {}:  # adopted: every field of the customer's meets the template's for the first time
+        rebased |= {f["key"] for f in new_base.get(FIELDS, []) if isinstance(f, dict) and "key" in f}
     conflicts += _field_conflicts(kind, key, old_base or {}, custom, new_base, rebased)
     for conflict in conflicts:
         if resolutions.get(conflict.id) == TEMPLATE:
@@ -72,8 +74,16 @@ def merge(
 
 
 def adopt(effective: dict[str, Any], new_base: dict[str, Any]) -> dict[str, Any]:
-    """A definition made here before the template came: all of it counts as the customer's."""
-    return extract_overlay(new_base, effective)
+    """A definition made here before the template came: what it has counts as the customer's;
+    what only the template has (fields, properties) is added, not taken for a removal."""
+    custom = extract_overlay(new_base, effective)
+    custom.pop(UNSET, None)
+    fields = custom.get(FIELDS)
+    if isinstance(fields, dict):
+        fields.pop("dropped", None)
+        if not fields:
+            custom.pop(FIELDS)
+    return custom
 
 
 def _rebased(
