@@ -124,7 +124,7 @@ def main() -> None:
         start = time.perf_counter()
         report = run_import(runtime, content)
         imported = time.perf_counter() - start
-    assert report["created"] == args.rows and report["failed"] == 0, report["errors"][:3]
+    assert report["inserted"] == args.rows and report["failed"] == 0, report["errors"][:3]
 
     with bench_runtime(args.database) as runtime:
         owners = prepared(runtime)

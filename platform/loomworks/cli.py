@@ -400,7 +400,7 @@ def import_file(
     report = _fail_cleanly(work)
     verb = "would import" if dry_run else "imported"
     click.echo(
-        f"{verb} {report['total']} rows into {entity}: {report['created']} created, {report['updated']} updated, "
+        f"{verb} {report['total']} rows into {entity}: {report['inserted']} inserted, {report['updated']} updated, "
         f"{report['unchanged']} unchanged, {report['failed']} failed"
     )
     for target, count in report["created_targets"].items():

@@ -57,7 +57,7 @@ def test_rows_import_with_relations_by_title_and_bad_rows_reported_one_by_one(ap
     }
     status, report = send(apps.admin, "deal", CSV, options)
     assert status == 200, report
-    assert (report["total"], report["created"], report["failed"]) == (4, 2, 2)
+    assert (report["total"], report["inserted"], report["failed"]) == (4, 2, 2)
     assert report["created_targets"] == {}  # Jade Tea's rows failed, so nothing was created for them
     assert report["errors"] == [
         {"row": 4, "column": "Value", "field": "amount", "message": "'lots' is not a number"},
@@ -75,12 +75,12 @@ def test_rows_import_with_relations_by_title_and_bad_rows_reported_one_by_one(ap
 def test_a_dry_run_reports_and_writes_nothing_and_upsert_updates_by_key(apps: Apps) -> None:
     content = b"name,amount\nAlpha,100\nBeta,200\n"
     status, report = send(apps.admin, "deal", content, {"dry_run": True})
-    assert status == 200 and report["created"] == 2 and report["dry_run"] is True
+    assert status == 200 and report["inserted"] == 2 and report["dry_run"] is True
     assert report["mapping"] == {"name": "name", "amount": "amount"}  # matched by key
     assert apps.list("deal") == []
-    assert send(apps.admin, "deal", content, {"key": "name"})[1]["created"] == 2
+    assert send(apps.admin, "deal", content, {"key": "name"})[1]["inserted"] == 2
     status, report = send(apps.admin, "deal", b"Name,Amount\nAlpha,150\nBeta,200\nGamma,1\n", {"key": "name"})
-    assert (report["created"], report["updated"], report["unchanged"]) == (1, 1, 1), report  # matched by label
+    assert (report["inserted"], report["updated"], report["unchanged"]) == (1, 1, 1), report  # matched by label
     assert {d["name"]: d["amount"] for d in apps.list("deal")} == {"Alpha": 150, "Beta": 200, "Gamma": 1}
 
 
@@ -92,7 +92,7 @@ def test_workflow_states_need_a_builder_and_the_flag(apps: Apps) -> None:
     rep = apps.person("rep@example.com", ["sales_rep"])
     status, body = send(rep.api, "deal", content, {"keep_workflow_states": True})
     assert status == 403, body
-    assert send(apps.admin, "deal", content, {"keep_workflow_states": True})[1]["created"] == 1
+    assert send(apps.admin, "deal", content, {"keep_workflow_states": True})[1]["inserted"] == 1
     assert apps.list("deal")[0]["stage"] == "won"
 
 
@@ -122,7 +122,7 @@ def test_an_xlsx_sheet_imports_like_a_csv(apps: Apps) -> None:
     out = io.BytesIO()
     book.save(out)
     status, report = send(apps.admin, "deal", out.getvalue(), {}, name="deals.xlsx")
-    assert status == 200 and report["created"] == 1, report
+    assert status == 200 and report["inserted"] == 1, report
     (deal,) = apps.list("deal")
     assert deal["amount"] == 1234.5 and deal["expected_close"] == "2026-08-01"
 
@@ -133,7 +133,7 @@ def test_a_large_messy_export_imports_cleanly_and_the_dashboards_match_the_file(
     facts = sales_export.rows(3000)
     status, report = send(apps.admin, "deal", sales_export.to_csv(facts), sales_export.import_options())
     assert status == 200, report
-    assert (report["created"], report["failed"]) == (3000, 0), report["errors"][:5]
+    assert (report["inserted"], report["failed"]) == (3000, 0), report["errors"][:5]
     assert report["created_targets"] == {"company": len({f["account"] for f in facts})}
     status, board = apps.admin.get("/api/dashboards/sales")
     assert status == 200, board
@@ -142,4 +142,81 @@ def test_a_large_messy_export_imports_cleanly_and_the_dashboards_match_the_file(
     assert by_quarter == sales_export.won_by_quarter(facts)
     assert widgets["win_rate"]["value"] == sales_export.win_rate(facts)
     again = send(apps.admin, "deal", sales_export.to_csv(facts), sales_export.import_options())[1]
-    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3000)  # re-import: nothing moves
+    assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 3000)  # re-import: nothing moves
+
+
+def post_form(api: Api, entity: str, content: bytes, name: str = "deals.csv", **fields: str) -> tuple[int, Any]:
+    response = api.client.post(
+        f"/api/records/{entity}/import",
+        data={"file": (io.BytesIO(content), name), **fields},
+        headers=api.headers,
+        content_type="multipart/form-data",
+    )
+    return response.status_code, response.get_json(silent=True)
+
+
+def test_the_api_md_form_mapping_per_column_mode_and_key_field(apps: Apps) -> None:
+    content = b"Opportunity,Phase,Closes\nAlpha,Angebot,31.12.2026\n"
+    mapping = {
+        "Opportunity": "name",
+        "Phase": {"field": "stage", "values": {"Angebot": "proposal"}},
+        "Closes": {"field": "expected_close", "format": "%d.%m.%Y"},
+    }
+    status, report = post_form(
+        apps.admin,
+        "deal",
+        content,
+        mapping=json.dumps(mapping),
+        mode="insert",
+        options=json.dumps({"keep_workflow_states": True}),
+    )
+    assert status == 200 and report["inserted"] == 1, report
+    (deal,) = apps.list("deal")
+    assert deal["stage"] == "proposal" and deal["expected_close"] == "2026-12-31"
+    again = b"Opportunity,Phase,Closes\nAlpha,Angebot,01.01.2027\n"
+    status, report = post_form(
+        apps.admin,
+        "deal",
+        again,
+        mapping=json.dumps(mapping),
+        mode="upsert",
+        key_field="name",
+        options=json.dumps({"keep_workflow_states": True}),
+    )
+    assert (report["inserted"], report["updated"]) == (0, 1), report
+    assert apps.list("deal")[0]["expected_close"] == "2027-01-01"
+    assert post_form(apps.admin, "deal", content, mode="upsert")[0] == 400  # which field finds the record?
+    assert post_form(apps.admin, "deal", content, mode="merge")[0] == 400
+    status, body = post_form(
+        apps.admin, "deal", content, mapping=json.dumps({"Closes": {"field": "expected_close", "format": 5}})
+    )
+    assert status == 422 and body["error"]["details"][0]["field"] == "mapping.Closes.format"
+
+
+def test_importing_needs_the_import_grant(apps: Apps) -> None:
+    creator = {
+        "key": "deal_clerk",
+        "label": {"en": "Deal clerk"},
+        "grants": [{"entity": "deal", "actions": ["read", "create"]}],
+    }
+    assert apps.admin.post("/api/meta/roles", creator)[0] == 201
+    clerk = apps.person("clerk@example.com", ["deal_clerk"])
+    assert post_form(clerk.api, "deal", b"name\nx\n")[0] == 403
+    manager = apps.person("boss@example.com", ["sales_manager"])  # the CRM's managers may import
+    assert post_form(manager.api, "deal", b"name\nx\n")[1]["inserted"] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "options"),
+    [
+        (b"name\nx\n", "deals.csv", {"mapping": {"name": 5}}),
+        (b"name\nx\n", "deals.csv", {"mapping": {"name": {"column": "x"}}}),
+        (b"name\nx\n", "deals.csv", {"create_missing": [{}]}),
+        (b"name\n" + b'"' + b"x" * 140_000 + b'"\n', "deals.csv", {}),
+        (b"PK\x03\x04 not really a workbook", "deals.xlsx", {}),
+    ],
+    ids=["mapping-number", "mapping-object-without-field", "create-missing-object", "huge-cell", "broken-xlsx"],
+)
+def test_odd_options_and_files_are_4xx_not_500(apps: Apps, content: bytes, name: str, options: dict[str, Any]) -> None:
+    status, body = send(apps.admin, "deal", content, options, name=name)
+    assert 400 <= status < 500, body

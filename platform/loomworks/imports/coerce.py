@@ -40,8 +40,11 @@ def is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
 
 
-def coerce(cell: Any, fspec: FieldSpec, *, day_first: bool = False, zone: str = "UTC") -> Any:
-    """The JSON value for ``fspec`` (``None`` for an empty cell); ValueError_ if unreadable."""
+def coerce(
+    cell: Any, fspec: FieldSpec, *, day_first: bool = False, zone: str = "UTC", written_as: str | None = None
+) -> Any:
+    """The JSON value for ``fspec`` (``None`` for an empty cell); ValueError_ if unreadable.
+    ``written_as`` is the strptime format a column's dates follow, when the file says."""
     if is_blank(cell):
         return [] if fspec.type in LIST_TYPES else None
     kind = fspec.type
@@ -57,6 +60,8 @@ def coerce(cell: Any, fspec: FieldSpec, *, day_first: bool = False, zone: str = 
         return int(number) if number == number.to_integral_value() and abs(number) < 2**53 else float(number)
     if kind == "boolean":
         return parse_boolean(cell)
+    if kind in ("date", "datetime") and written_as and isinstance(cell, str):
+        cell = _formatted(cell, written_as)
     if kind == "date":
         return parse_date(cell, day_first).isoformat()
     if kind == "datetime":
@@ -68,6 +73,13 @@ def coerce(cell: Any, fspec: FieldSpec, *, day_first: bool = False, zone: str = 
     if kind == "tags":
         return [part for part in LIST_SEPARATORS.split(_text(cell)) if part]
     return _text(cell) if isinstance(cell, str) else cell
+
+
+def _formatted(cell: str, written_as: str) -> datetime:
+    try:
+        return datetime.strptime(cell.strip(), written_as)
+    except ValueError:
+        raise ValueError_(f"{_shown(cell)} does not follow the format {written_as}") from None
 
 
 def _text(cell: Any) -> str:

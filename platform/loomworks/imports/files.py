@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +41,10 @@ def _read_csv(content: bytes) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    return _table((reader.line_num, row) for row in reader)
+    try:
+        return _table((reader.line_num, row) for row in reader)
+    except csv.Error as exc:
+        raise ValidationFailed("the file is not readable CSV", [field_error("file", str(exc)[:200])]) from None
 
 
 def _decode(content: bytes) -> str:
@@ -59,15 +61,16 @@ def _read_xlsx(content: bytes) -> Table:
 
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationFailed(
-            "the file is not a readable XLSX workbook", [field_error("file", str(exc)[:200])]
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        return _table((index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1))
-    finally:
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            return _table((index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1))
+        finally:
+            book.close()
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # openpyxl meets broken zips, XML and styles with many exception types
+        message = str(exc)[:200] or type(exc).__name__
+        raise ValidationFailed("the file is not a readable XLSX workbook", [field_error("file", message)]) from None
 
 
 def _table(lines: Any) -> Table:

@@ -63,12 +63,14 @@ class Options:
     dry_run: bool = False
     keep_workflow_states: bool = False
     defaults: dict[str, Any] = field(default_factory=dict)
+    #: Field → strptime format its column's dates are written in (``%d.%m.%Y``).
+    formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Report:
     total: int = 0
-    created: int = 0
+    inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
@@ -81,6 +83,7 @@ class Report:
 
 def import_table(tx: Tx, entity: str, table: Table, options: Options) -> dict[str, Any]:
     spec = tx.runtime.entities.get(tx.conn, entity)
+    authorize(tx, "import", f"entity:{entity}")
     authorize(tx, "create", f"entity:{entity}")
     if options.key is not None:
         authorize(tx, "update", f"entity:{entity}")
@@ -104,7 +107,7 @@ def import_table(tx: Tx, entity: str, table: Table, options: Options) -> dict[st
         "dry_run": options.dry_run,
         "mapping": {table.headers[i]: name for i, name in sorted(mapping.items())},
         "total": report.total,
-        "created": report.created,
+        "inserted": report.inserted,
         "updated": report.updated,
         "unchanged": report.unchanged,
         "failed": report.failed,
@@ -196,7 +199,7 @@ def _upsert(
         record = service.create_record(tx, spec.key, values, answer=False)
         if not is_blank(key_value):
             existing[_key(key_value)] = record["id"]
-        report.created += 1
+        report.inserted += 1
         return
     current = service.get_record(tx, spec.key, target)
     changed = {k: v for k, v in values.items() if current.get(k) != v}
@@ -217,7 +220,8 @@ def _value(fspec: Any, cell: Any, options: Options) -> Any:
     translated = options.values.get(fspec.key, {})
     if isinstance(cell, str) and cell.strip() in translated:
         return translated[cell.strip()]
-    return coerce(cell, fspec, day_first=options.day_first, zone=options.timezone)
+    written = options.formats.get(fspec.key)
+    return coerce(cell, fspec, day_first=options.day_first, zone=options.timezone, written_as=written)
 
 
 def _mapping(spec: EntitySpec, headers: list[str], options: Options) -> dict[int, str]:
@@ -283,10 +287,12 @@ def _existing_keys(tx: Tx, spec: EntitySpec, key: str) -> dict[str, Any]:
 
 
 def options_from(raw: Any) -> Options:
+    """The import's options. ``mapping`` values are a field key, ``null`` (skip the column) or
+    ``{"field", "values"?, "format"?}`` as API.md writes them."""
     if not isinstance(raw, dict):
         raise BadRequest("the options must be a JSON object", [field_error("options", "must be an object")])
     problems = [field_error(name[:100], "unknown option") for name in sorted(set(raw) - OPTION_NAMES)]
-    checks = {
+    checks: dict[str, type] = {
         "mapping": dict,
         "values": dict,
         "key": str,
@@ -302,6 +308,8 @@ def options_from(raw: Any) -> Options:
             problems.append(field_error(name, f"must be a {wanted.__name__}"))
     if isinstance(raw.get("values"), dict) and not all(isinstance(v, dict) for v in raw["values"].values()):
         problems.append(field_error("values", "must map each field to {file value: value}"))
+    if isinstance(raw.get("create_missing"), list) and not all(isinstance(v, str) for v in raw["create_missing"]):
+        problems.append(field_error("create_missing", "must list field keys"))
     if isinstance(raw.get("timezone"), str):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -309,11 +317,12 @@ def options_from(raw: Any) -> Options:
             ZoneInfo(raw["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(field_error("timezone", "is not a known time zone (Asia/Shanghai, UTC...)"))
+    mapping, values, formats = _columns(raw.get("mapping"), raw.get("values"), problems)
     if problems:
         raise ValidationFailed("the import options are not valid", problems)
     return Options(
-        mapping=raw.get("mapping"),
-        values=raw.get("values", {}),
+        mapping=mapping,
+        values=values,
         key=raw.get("key"),
         create_missing=frozenset(raw.get("create_missing", [])),
         day_first=raw.get("day_first", False),
@@ -321,4 +330,37 @@ def options_from(raw: Any) -> Options:
         dry_run=raw.get("dry_run", False),
         keep_workflow_states=raw.get("keep_workflow_states", False),
         defaults=raw.get("defaults", {}),
+        formats=formats,
     )
+
+
+def _columns(
+    raw: Any, values: Any, problems: list[Any]
+) -> tuple[dict[str, str | None] | None, dict[str, dict[str, Any]], dict[str, str]]:
+    """Split API.md's per-column mapping into column → field, value translations and formats."""
+    translated: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (values or {}).items() if isinstance(v, dict)}
+    if not isinstance(raw, dict):
+        return None, translated, {}
+    mapping: dict[str, str | None] = {}
+    formats: dict[str, str] = {}
+    for column, target in raw.items():
+        where = f"mapping.{str(column)[:100]}"
+        if target is None or isinstance(target, str):
+            mapping[column] = target
+            continue
+        if not isinstance(target, dict) or not isinstance(target.get("field"), str):
+            problems.append(field_error(where, 'must be a field key, null, or {"field", "values"?, "format"?}'))
+            continue
+        unknown = sorted(set(target) - {"field", "values", "format"})
+        if unknown:
+            problems.append(field_error(f"{where}.{unknown[0]}", "unknown property"))
+        mapping[column] = target["field"]
+        if isinstance(target.get("values"), dict):
+            translated.setdefault(target["field"], {}).update(target["values"])
+        elif "values" in target:
+            problems.append(field_error(f"{where}.values", "must map cells to values"))
+        if isinstance(target.get("format"), str) and 0 < len(target["format"]) <= 40:
+            formats[target["field"]] = target["format"]
+        elif "format" in target:
+            problems.append(field_error(f"{where}.format", "must be a date format such as %m/%d/%Y"))
+    return mapping, translated, formats

@@ -91,9 +91,9 @@ class Resolver:
             spec = self.tx.runtime.entities.get(self.tx.conn, target)
             title = spec.title_key()
             found: dict[str, Any] = {}
-            if title is not None:
+            access = entity_access(self.tx, spec, "read")
+            if title is not None and title not in access.restricted:  # a hidden title is not a key to match
                 table = self.tx.runtime.tables_for(spec).main
-                access = entity_access(self.tx, spec, "read")
                 condition = build_condition(self.tx, spec, ListParams(), access)
                 for record_id, value in self.tx.conn.execute(select(table.c.id, table.c[title]).where(condition)):
                     if value is not None:
