@@ -112,3 +112,32 @@ def test_definitions_are_named_by_their_files_and_data_is_rows() -> None:
     }
     wrong_kind = files_of(**{"roles/company.json": json.dumps({"kind": "entity", "key": "company"}).encode()})
     assert problems(check_files, wrong_kind) == {"roles/company.json.kind": "must be 'role' in this folder"}
+
+
+def test_definitions_have_their_kinds_shape_and_extensions_add_only_fields_or_grants() -> None:
+    import json
+
+    from template_bundles import app_files
+
+    bad_entity = {"key": "deal", "label": {"en": "Deal"}, "fields": ["name"], "title_field": ["name"]}
+    bad_role = {"key": "seller", "label": {"en": "Seller"}, "grants": [], "inherits": 5}
+    odd_extension = {"key": "account", "extend": True, "fields": [{"key": "x"}], "label": {"en": "X"}}
+    rule_extension = {"key": "welcome", "extend": True, "actions": []}
+    files = app_files(
+        "bad",
+        "1.0.0",
+        {
+            "entities/deal.json": bad_entity,
+            "roles/seller.json": bad_role,
+            "entities/account.json": odd_extension,
+            "rules/welcome.json": rule_extension,
+        },
+    )
+    found = problems(check_files, files)
+    assert found["entities/deal.json.fields.0"].startswith("'name' is not of type 'object'")
+    assert "title_field" in " ".join(found)
+    assert "roles/seller.json.inherits" in found
+    assert found["entities/account.json.label"] == "unknown property"
+    assert found["entities/account.json.fields.0"] == "needs key, type, label"
+    assert found["rules/welcome.json.extend"] == "only entities and roles can be extended, not a rule"
+    assert json.loads(files["manifest.json"])["key"] == "bad"

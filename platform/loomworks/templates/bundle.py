@@ -284,6 +284,33 @@ def _definition_problems(name: str, kind: str, stem: str, doc: Any) -> list[Erro
         problems.append(field_error(f"{name}.key", f"must be {stem!r}, the file's name"))
     if "kind" in doc and doc["kind"] != kind:
         problems.append(field_error(f"{name}.kind", f"must be {kind!r} in this folder"))
+    if problems:
+        return problems  # in the wrong place: its shape is beside the point
+    if doc.get("extend"):
+        return _extension_problems(name, kind, doc)
+    # The shape of the kind (its meta-schema); what it refers to is checked when installed.
+    return schema_errors(meta_validator(kind), doc, name)
+
+
+#: What an extension of each kind may add, and the shape of each item.
+EXTENSIONS = {"entity": ("fields", ("key", "type", "label")), "role": ("grants", ("entity", "actions"))}
+
+
+def _extension_problems(name: str, kind: str, doc: dict[str, Any]) -> list[ErrorDetail]:
+    """``{"key", "extend": true, "fields": [...]}`` (entities) or ``"grants"`` (roles), nothing else."""
+    if kind not in EXTENSIONS:
+        return [field_error(f"{name}.extend", f"only entities and roles can be extended, not a {kind}")]
+    listed, required = EXTENSIONS[kind]
+    problems = [
+        field_error(f"{name}.{extra}", "unknown property")
+        for extra in sorted(set(doc) - {"key", "kind", "extend", listed})
+    ]
+    items = doc.get(listed)
+    if not isinstance(items, list) or not items:
+        return [*problems, field_error(f"{name}.{listed}", "must list what the extension adds")]
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or any(not item.get(part) for part in required):
+            problems.append(field_error(f"{name}.{listed}.{index}", f"needs {', '.join(required)}"))
     return problems
 
 

@@ -63,7 +63,7 @@ def install(tx: Tx, key: str, options: Options) -> dict[str, Any]:
     if same and previous is not None and previous.digest == bundle.digest():
         return Report(key, version, previous.version, "none").to_json()
     _check_runs_here(bundle)
-    _check_may_change_roles(tx, bundle)
+    _check_may_change_roles(tx, bundle, previous)
     _check_requires(tx, bundle)
     if previous is not None and previous.active and Version(previous.version) > bundle.version:
         raise Conflict(
@@ -102,13 +102,16 @@ def _check_runs_here(bundle: Bundle) -> None:
         )
 
 
-def _check_may_change_roles(tx: Tx, bundle: Bundle) -> None:
-    """Roles are who may do what: a template bringing or extending any is an admin's to install,
-    as only admins change roles by hand."""
-    if bundle.definitions.get("role") and not permissions(tx).is_admin:
+def _check_may_change_roles(tx: Tx, bundle: Bundle, previous: installs.Install | None) -> None:
+    """Roles are who may do what: a template bringing, extending, or (by an upgrade) dropping
+    any is an admin's to install, as only admins change roles by hand."""
+    touched = set(bundle.definitions.get("role", {}))
+    if previous is not None:
+        touched |= set(previous.owned.get("role", {})) | set(previous.extends.get("role", {}))
+    if touched and not permissions(tx).is_admin:
         raise Forbidden(
-            f"{bundle.key} defines roles ({', '.join(sorted(bundle.definitions['role']))}); only admins may install it",
-            data={"roles": sorted(bundle.definitions["role"])},
+            f"{bundle.key} defines roles ({', '.join(sorted(touched))}); only admins may install it",
+            data={"roles": sorted(touched)},
         )
 
 

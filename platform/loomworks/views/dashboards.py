@@ -107,7 +107,7 @@ def _figures(tx: Tx, widget: dict[str, Any]) -> dict[str, Any]:
                 groups = [{**g, "value": _share(parts.get(_group_id(g)), g["value"])} for g in groups]
     except Forbidden:
         return {**shown, "error": {"code": "forbidden", "message": "you may not read these records"}}
-    except BadRequest as exc:  # a field this reader may not see (worded as if it did not exist)
+    except (BadRequest, NotFound) as exc:  # a field hidden from this reader; an entity since uninstalled
         return {**shown, "error": {"code": exc.code, "message": exc.message}}
     if not widget.get("group_by"):
         return {**shown, "value": groups[0]["value"] if groups else None}
