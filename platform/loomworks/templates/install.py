@@ -59,8 +59,9 @@ def install(tx: Tx, key: str, options: Options) -> dict[str, Any]:
     bundle = catalog.find_bundle(tx, key, options.version)
     version = bundle.manifest["version"]
     previous = installs.get_install(tx.conn, key)
+    digest = bundle.digest()
     same = previous is not None and previous.active and previous.version == version
-    if same and previous is not None and previous.digest == bundle.digest():
+    if same and previous is not None and previous.digest == digest:
         return Report(key, version, previous.version, "none").to_json()
     _check_runs_here(bundle)
     _check_may_change_roles(tx, bundle, previous)
@@ -83,7 +84,7 @@ def install(tx: Tx, key: str, options: Options) -> dict[str, Any]:
     if options.sample_data and previous is None:
         report.data = load_sample_data(tx, bundle)
     normalised = _stored_layers(layers, written)
-    installs.record_install(tx.conn, key, version, bundle.digest(), bundle.manifest, normalised, tx.actor.id)
+    installs.record_install(tx.conn, key, version, digest, bundle.manifest, normalised, tx.actor.id)
     audit.record(tx.conn, tx.actor, "template.install", f"template:{key}", {"version": version})
     return report.to_json()
 
