@@ -196,3 +196,31 @@ def test_a_portal_customer_opens_tickets_for_its_own_company_only(portal: dict[s
     status, _ = customer.api.post("/api/records/ticket", {"subject": "Sneaky", "company": portal["other"]["id"]})
     assert status in (403, 422)
     assert not [t for t in apps.list("ticket") if t["subject"] == "Sneaky"]
+
+
+def test_each_person_gets_the_apps_and_entities_their_role_opens(portal: dict[str, Any]) -> None:
+    apps: Apps = portal["apps"]
+    status, body = apps.admin.get("/api/apps")
+    assert status == 200, body
+    everything = {item["key"]: item for item in body["items"]}
+    assert list(everything) == ["crm", "projects", "crm_projects"]
+    crm = everything["crm"]
+    assert crm["title"] == {"en": "CRM", "zh-CN": "客户关系管理"} and crm["version"] == "1.0.0"
+    deal = next(e for e in crm["entities"] if e["key"] == "deal")
+    assert deal["default_view"] == "deals" and deal["label"]["zh-CN"] == "商机"
+    assert {"deal_board", "deal_close_calendar"} <= {v["key"] for v in crm["views"]}
+    assert [d["key"] for d in crm["dashboards"]] == ["sales"]
+
+    rep = apps.person("rep@example.com", ["sales_rep"])
+    theirs = {item["key"]: item for item in rep.api.get("/api/apps")[1]["items"]}
+    assert "lead" in {e["key"] for e in theirs["crm"]["entities"]}
+    assert {e["key"] for e in theirs["projects"]["entities"]} == {"project", "milestone"}  # read, by the bridge
+
+    customer = portal["customer"]
+    seen = {item["key"]: {e["key"] for e in item["entities"]} for item in customer.api.get("/api/apps")[1]["items"]}
+    assert seen == {
+        "crm": {"company", "ticket"},
+        "projects": {"project", "milestone", "task", "document"},
+        "crm_projects": {"nps_response"},
+    }
+    assert portal["apps"].admin.client.get("/api/apps").status_code == 401  # no credentials, no apps

@@ -24,6 +24,13 @@ def view_paths() -> dict[str, Any]:
             errors=(401,),
         )
     }
+    paths["/api/apps"] = {
+        "get": _op(
+            "The installed apps with the entities, views and dashboards you may open (navigation)",
+            result=OBJECT,
+            errors=(401,),
+        )
+    }
     paths["/api/dashboards"] = {"get": _op("The dashboards with a widget you may read", result=OBJECT, errors=(401,))}
     paths["/api/dashboards/{key}"] = {
         "get": _op(

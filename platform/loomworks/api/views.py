@@ -1,6 +1,6 @@
 """Views and dashboards over HTTP: definitions under ``/api/meta/views`` and
 ``/api/meta/dashboards`` (admins, builders); what readers use under ``/api/views`` and
-``/api/dashboards`` (each computed as the reader)."""
+``/api/dashboards`` (each computed as the reader), and ``/api/apps``, the navigation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from ..templates.apps import list_apps
 from ..views.dashboards import DASHBOARDS, dashboard_figures, readable_dashboards
 from ..views.definitions import VIEWS, readable_views
 from .context import transaction
@@ -18,6 +19,12 @@ add_document_routes(definitions_bp, "views", VIEWS)
 add_document_routes(definitions_bp, "dashboards", DASHBOARDS)
 
 bp = Blueprint("views", __name__, url_prefix="/api")
+
+
+@bp.get("/apps")
+def apps() -> Any:
+    with transaction() as tx:
+        return list_apps(tx)
 
 
 @bp.get("/views")

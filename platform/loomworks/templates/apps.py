@@ -1,0 +1,79 @@
+"""The apps a person works in: each installed template with what of it they may open.
+
+The browser's app switcher and navigation come from here: per installed template, its title,
+the entities the caller may read (with their default view), the views over those entities
+and the dashboards with a widget they may read. Entities that belong to no template (a
+builder's own) are listed under ``custom``. Nothing is shown that the caller's grants hide,
+so a portal customer sees only the few entities their role opens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..auth.authorize import permissions
+from ..core.context import Tx
+from ..errors import Unauthorized
+from ..meta import store
+from .installs import active_installs
+
+CUSTOM = "custom"
+CUSTOM_TITLE = {"en": "My apps", "zh-CN": "我的应用"}
+
+
+def list_apps(tx: Tx) -> dict[str, Any]:
+    if tx.actor.id is None and not tx.actor.is_admin:
+        raise Unauthorized("sign in first")
+    granted = permissions(tx)
+    entities = [d for d in store.list_definitions(tx.conn, "entity") if granted.grants_for(d.key, "read")]
+    views = [d.effective for d in store.list_definitions(tx.conn, "view")]
+    dashboards = [d for d in store.list_definitions(tx.conn, "dashboard")]
+    readable = {d.key for d in entities}
+    items = []
+    for install in active_installs(tx.conn):
+        own = [d for d in entities if d.template == install.key]
+        boards = [d for d in dashboards if d.template == install.key]
+        items.append(_app(install.key, install.manifest["title"], install.version, own, views, boards, readable))
+    mine = [d for d in entities if d.template is None]
+    if mine:
+        items.append(
+            _app(CUSTOM, CUSTOM_TITLE, None, mine, views, [d for d in dashboards if d.template is None], readable)
+        )
+    return {"items": [item for item in items if item["entities"] or item["dashboards"]]}
+
+
+def _app(
+    key: str,
+    title: Any,
+    version: str | None,
+    entities: list[store.StoredDefinition],
+    views: list[dict[str, Any]],
+    dashboards: list[store.StoredDefinition],
+    readable: set[str],
+) -> dict[str, Any]:
+    keys = {d.key for d in entities}
+    own_views = [v for v in views if v["entity"] in keys]
+    return {
+        "key": key,
+        "title": title,
+        "version": version,
+        "entities": [_entity(d.effective, own_views) for d in entities],
+        "views": [{k: v[k] for k in ("key", "label", "entity", "type") if k in v} for v in own_views],
+        "dashboards": [
+            {"key": d.key, "label": d.effective["label"]}
+            for d in dashboards
+            if any(w["entity"] in readable for w in d.effective["widgets"])
+        ],
+    }
+
+
+def _entity(doc: dict[str, Any], views: list[dict[str, Any]]) -> dict[str, Any]:
+    mine = [v for v in views if v["entity"] == doc["key"]]
+    default = next((v["key"] for v in mine if v.get("default")), mine[0]["key"] if mine else None)
+    return {
+        "key": doc["key"],
+        "label": doc["label"],
+        "plural_label": doc.get("plural_label", doc["label"]),
+        "icon": doc.get("icon"),
+        "default_view": default,
+    }
