@@ -34,8 +34,8 @@ def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
             stored = store.get_definition(tx.conn, kind, name)
             if stored is None or stored.deleted:
                 continue
-            foreign = [item for i in others for item in installs.added_by(i.extends.get(kind, {}).get(name, {}))]
-            files[_path(kind, name)] = _json(_without(stored.effective, foreign))
+            foreign = installs.extensions_of(others, kind, name)
+            files[_path(kind, name)] = _json(installs.without_added(stored.effective, foreign))
     for kind, name, doc in _customer_additions(tx, current):
         files[_path(kind, name)] = _json(doc)
     for kind, docs in current.extends.items():
@@ -43,7 +43,9 @@ def export_app(tx: Tx, key: str) -> tuple[str, bytes]:
             stored = store.get_definition(tx.conn, kind, name)
             if stored is None:
                 continue
-            files[_path(kind, name)] = _json({"key": name, "extend": True, **_only(stored.effective, extension)})
+            files[_path(kind, name)] = _json(
+                {"key": name, "extend": True, **installs.only_added(stored.effective, extension)}
+            )
     version = f"{current.version.partition('+')[0]}+export.{utcnow().strftime('%Y%m%d%H%M%S')}"
     manifest = {
         **{k: v for k, v in current.manifest.items() if k != "checksums"},
@@ -74,27 +76,6 @@ def _customer_additions(tx: Tx, current: installs.Install) -> list[tuple[str, st
 
 def _path(kind: str, key: str) -> str:
     return f"{FOLDER_OF[kind]}/{key}.json"
-
-
-def _without(doc: dict[str, Any], foreign: list[Any]) -> dict[str, Any]:
-    """``doc`` minus the fields (matched by key) and grants other templates' extensions add."""
-    keys = {item["key"] for item in foreign if isinstance(item, dict) and "key" in item}
-    for name in ("fields", "grants"):
-        if name in doc and foreign:
-            doc = {
-                **doc,
-                name: [i for i in doc[name] if i not in foreign and not (isinstance(i, dict) and i.get("key") in keys)],
-            }
-    return doc
-
-
-def _only(doc: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
-    """What of ``doc`` the extension brought, as it is now (a relabelled field travels relabelled)."""
-    result = {}
-    for name, items in extension.items():
-        keys = {i.get("key") for i in items if isinstance(i, dict) and "key" in i}
-        result[name] = [i for i in doc.get(name, []) if i in items or (isinstance(i, dict) and i.get("key") in keys)]
-    return result
 
 
 def _json(doc: Any) -> bytes:

@@ -146,32 +146,30 @@ def _targets(
             if current is not None and current.template not in (None, key):
                 problems.append(_at(kind, doc_key, "key", f"belongs to template {current.template}"))
                 continue
-            base = installs.compose(doc, _extensions(others, kind, doc_key))
+            base = installs.compose(doc, installs.extensions_of(others, kind, doc_key))
             targets.append(Target(kind, doc_key, key, base))
     extended = set()
     for kind, docs in layers["extends"].items():
         for doc_key, extension in docs.items():
-            owner = next((i for i in others if doc_key in i.owned.get(kind, {})), None)
+            owner = installs.owner_of(others, kind, doc_key)
             if owner is None or owner.key not in required:
                 problems.append(_at(kind, doc_key, "extend", "extends only what a required template owns"))
                 continue
             extended.add((kind, doc_key))
-            base = installs.compose(owner.owned[kind][doc_key], [*_extensions(others, kind, doc_key), extension])
+            base = installs.compose(
+                owner.owned[kind][doc_key], [*installs.extensions_of(others, kind, doc_key), extension]
+            )
             targets.append(Target(kind, doc_key, owner.key, base))
     for kind, docs in (previous.extends if previous else {}).items():
         for doc_key in docs:
-            owner = next((i for i in others if doc_key in i.owned.get(kind, {})), None)
+            owner = installs.owner_of(others, kind, doc_key)
             if (kind, doc_key) not in extended and owner is not None:
-                base = installs.compose(owner.owned[kind][doc_key], _extensions(others, kind, doc_key))
+                base = installs.compose(owner.owned[kind][doc_key], installs.extensions_of(others, kind, doc_key))
                 targets.append(Target(kind, doc_key, owner.key, base))
     problems += _duplicate_fields(targets)
     if problems:
         raise ValidationFailed("the template does not fit this instance", problems)
     return targets
-
-
-def _extensions(others: list[installs.Install], kind: str, key: str) -> list[dict[str, Any]]:
-    return [i.extends[kind][key] for i in others if key in i.extends.get(kind, {})]
 
 
 def _duplicate_fields(targets: list[Target]) -> list[ErrorDetail]:

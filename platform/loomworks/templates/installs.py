@@ -118,6 +118,16 @@ def split(definitions: Docs) -> dict[str, Docs]:
     return {"owned": owned, "extends": extends}
 
 
+def owner_of(installed: list[Install], kind: str, key: str) -> Install | None:
+    """The install (among ``installed``) that owns the definition, if any."""
+    return next((i for i in installed if key in i.owned.get(kind, {})), None)
+
+
+def extensions_of(installed: list[Install], kind: str, key: str) -> list[dict[str, Any]]:
+    """What each of ``installed`` adds to the definition, in install order."""
+    return [i.extends[kind][key] for i in installed if key in i.extends.get(kind, {})]
+
+
 def compose(owner_doc: dict[str, Any], extensions: list[dict[str, Any]]) -> dict[str, Any]:
     """The base layer: the owner's document with each extension's fields (or grants) after its own."""
     base = copy.deepcopy(owner_doc)
@@ -127,6 +137,25 @@ def compose(owner_doc: dict[str, Any], extensions: list[dict[str, Any]]) -> dict
     return base
 
 
-def added_by(extension: dict[str, Any]) -> list[Any]:
-    """What an extension adds (its fields or grants)."""
-    return [item for items in extension.values() for item in items]
+def _added(item: Any, items: list[Any]) -> bool:
+    """Whether ``item`` is one of ``items``: a field by its key (it may have been relabelled since),
+    a grant as it is."""
+    if item in items:
+        return True
+    keys = {i.get("key") for i in items if isinstance(i, dict) and "key" in i}
+    return isinstance(item, dict) and item.get("key") in keys
+
+
+def without_added(doc: dict[str, Any], extensions: list[dict[str, Any]]) -> dict[str, Any]:
+    """``doc`` minus what the extensions added to it."""
+    result = dict(doc)
+    for extension in extensions:
+        for name, items in extension.items():
+            if name in result:
+                result[name] = [i for i in result[name] if not _added(i, items)]
+    return result
+
+
+def only_added(doc: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """What of ``doc`` the extension brought, as it is now (a relabelled field travels relabelled)."""
+    return {name: [i for i in doc.get(name, []) if _added(i, items)] for name, items in extension.items()}

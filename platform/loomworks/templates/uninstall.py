@@ -61,14 +61,12 @@ def uninstall(tx: Tx, key: str) -> dict[str, Any]:
 def _take_back_extensions(tx: Tx, current: installs.Install, others: list[installs.Install], report: Report) -> None:
     for kind, docs in current.extends.items():
         for key, extension in docs.items():
-            owner = next((i for i in others if key in i.owned.get(kind, {})), None)
+            owner = installs.owner_of(others, kind, key)
             stored = store.get_definition(tx.conn, kind, key)
             if owner is None or stored is None:
                 continue
-            base = installs.compose(
-                owner.owned[kind][key], [i.extends[kind][key] for i in others if key in i.extends.get(kind, {})]
-            )
-            doc = _without_extension(stored.effective, extension)
+            base = installs.compose(owner.owned[kind][key], installs.extensions_of(others, kind, key))
+            doc = installs.without_added(stored.effective, [extension])
             before = stored.effective
             kinds.write(tx, kind, doc, action="uninstall")
             after = store.set_base(
@@ -82,16 +80,6 @@ def _take_back_extensions(tx: Tx, current: installs.Install, others: list[instal
                 message=f"{current.key} {current.version}",
             )
             report.written(kind, key, before, after.effective, [], {})
-
-
-def _without_extension(doc: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
-    """The document minus the fields (by key) or grants (as they are) the extension added."""
-    for name, items in extension.items():
-        keys = {i.get("key") for i in items if isinstance(i, dict) and "key" in i}
-        doc[name] = [
-            i for i in doc.get(name, []) if i not in items and not (isinstance(i, dict) and i.get("key") in keys)
-        ]
-    return doc
 
 
 def _is_live(tx: Tx, kind: str, key: str) -> bool:
