@@ -252,3 +252,19 @@ def test_a_definition_made_by_hand_before_the_template_is_adopted_with_the_templ
         "entity:account:fields.name.required",  # the template's name is required; the customer's was not
     }
     assert api.get("/api/records/account")[1]["items"][0]["name"] == "Acme"
+
+
+def test_sample_data_loads_on_request_with_relations_by_title(api: Api, library: Path) -> None:
+    docs = {
+        **v1(),
+        "data/account.json": [{"name": "Harbor Foods", "tier": "gold"}, {"name": "海港食品"}],
+        "data/opportunity.json": [{"name": "Rollout", "account": "Harbor Foods", "amount": 900}],
+    }
+    publish(library, "1.0.0", docs)
+    report = install(api, sample_data=True)
+    assert report["data"] == {"account": 2, "opportunity": 1}
+    (harbor,) = [a for a in api.get("/api/records/account")[1]["items"] if a["name"] == "Harbor Foods"]
+    assert harbor["pipeline"] == 900
+    (deal,) = api.get("/api/records/opportunity")[1]["items"]
+    assert deal["account"] == harbor["id"]
+    assert install(api, sample_data=True)["action"] == "none"  # loaded once, with the first install

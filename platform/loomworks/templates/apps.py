@@ -27,7 +27,7 @@ def list_apps(tx: Tx) -> dict[str, Any]:
     granted = permissions(tx)
     entities = [d for d in store.list_definitions(tx.conn, "entity") if granted.grants_for(d.key, "read")]
     views = [d.effective for d in store.list_definitions(tx.conn, "view")]
-    dashboards = [d for d in store.list_definitions(tx.conn, "dashboard")]
+    dashboards = store.list_definitions(tx.conn, "dashboard")
     readable = {d.key for d in entities}
     items = []
     for install in active_installs(tx.conn):
