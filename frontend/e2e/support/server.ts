@@ -43,7 +43,36 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
   throw new Error(`loomworks did not answer at ${baseUrl} within 60 s:\n${output()}`);
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** A demo login printed by `loomworks demo`: email → password. */
+export type DemoLogins = Record<string, string>;
+
+/** Reads the logins table `loomworks demo` prints (`  email  password  roles`). */
+export function parseDemoLogins(output: string): DemoLogins {
+  const logins: DemoLogins = {};
+  for (const line of output.split('\n')) {
+    const match = /^\s+(\S+@\S+)\s+(\S+)\s+\S/.exec(line);
+    if (match) logins[match[1]] = match[2];
+  }
+  return logins;
+}
+
+export interface RunningDemo extends RunningServer {
+  logins: DemoLogins;
+}
+
+/** A server with the CRM, Projects and their bridge installed and the demo data loaded:
+ * the instance the README's run command gives a newcomer. */
+export async function startDemoServer(): Promise<RunningDemo> {
+  let logins: DemoLogins = {};
+  const server = await startServer((env) => {
+    const demo = spawnSync(CLI, ['demo'], { env, encoding: 'utf-8' });
+    if (demo.status !== 0) throw new Error(`loomworks demo failed: ${demo.stderr}${demo.stdout}`);
+    logins = parseDemoLogins(demo.stdout);
+  });
+  return { ...server, logins };
+}
+
+export async function startServer(prepare?: (env: NodeJS.ProcessEnv) => void): Promise<RunningServer> {
   const instance = mkdtempSync(join(tmpdir(), 'loomworks-e2e-'));
   const env = {
     ...process.env,
@@ -56,6 +85,7 @@ export async function startServer(): Promise<RunningServer> {
     encoding: 'utf-8',
   });
   if (init.status !== 0) throw new Error(`loomworks init failed: ${init.stderr}${init.stdout}`);
+  prepare?.(env);
   const port = await freePort();
   const child = spawn(CLI, ['run', '--port', String(port), '--threads', '8'], { env, stdio: 'pipe' });
   let log = '';

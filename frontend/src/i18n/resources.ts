@@ -1,6 +1,22 @@
 // Every UI string, in English and Simplified Chinese (the two locales the server speaks).
+// Each feature keeps its own strings in its messages.ts; they are merged here by namespace.
+
+import * as shell from '../features/shell/messages';
+import * as inbox from '../features/inbox/messages';
+import * as lists from '../features/lists/messages';
+import * as records from '../features/records/messages';
+import * as boards from '../features/boards/messages';
+import * as dashboards from '../features/dashboards/messages';
+import * as portal from '../features/portal/messages';
 
 export const en = {
+  shell: shell.en,
+  inbox: inbox.en,
+  lists: lists.en,
+  records: records.en,
+  boards: boards.en,
+  dashboards: dashboards.en,
+  portal: portal.en,
   app: { name: 'Loomworks', signOut: 'Sign out', language: 'Language' },
   common: {
     loading: 'Loading…',
@@ -75,6 +91,13 @@ export const en = {
 export type Resources = typeof en;
 
 export const zhCN: Resources = {
+  shell: shell.zhCN,
+  inbox: inbox.zhCN,
+  lists: lists.zhCN,
+  records: records.zhCN,
+  boards: boards.zhCN,
+  dashboards: dashboards.zhCN,
+  portal: portal.zhCN,
   app: { name: 'Loomworks', signOut: '退出登录', language: '语言' },
   common: {
     loading: '加载中…',

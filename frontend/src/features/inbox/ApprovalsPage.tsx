@@ -1,0 +1,4 @@
+// Placeholder until the inbox lands.
+export function ApprovalsPage() {
+  return <div>ApprovalsPage</div>;
+}

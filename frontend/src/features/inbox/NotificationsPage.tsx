@@ -1,0 +1,4 @@
+// Placeholder until the inbox lands.
+export function NotificationsPage() {
+  return <div>NotificationsPage</div>;
+}

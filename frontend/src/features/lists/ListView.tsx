@@ -1,0 +1,5 @@
+// Placeholder until the feature lands (replaced by its owner).
+import type { EntityViewProps } from '../shell/viewProps';
+export function ListView(_props: EntityViewProps) {
+  return <div data-testid="placeholder-ListView">ListView</div>;
+}
