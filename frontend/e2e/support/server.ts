@@ -78,7 +78,8 @@ export async function startServer(prepare?: (env: NodeJS.ProcessEnv) => void): P
     ...process.env,
     LOOMWORKS_INSTANCE: instance,
     LOOMWORKS_DATABASE_URL: '',
-    LOOMWORKS_FRONTEND_DIR: join(ROOT, 'frontend', 'dist'),
+    // A helper's private build (LOOMWORKS_E2E_DIST) or the project's own.
+    LOOMWORKS_FRONTEND_DIR: process.env.LOOMWORKS_E2E_DIST ?? join(ROOT, 'frontend', 'dist'),
   };
   const init = spawnSync(CLI, ['init', '--admin-email', ADMIN.email, '--admin-password', ADMIN.password], {
     env,
