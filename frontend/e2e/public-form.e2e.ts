@@ -60,7 +60,7 @@ it('takes a lead from a visitor who is not signed in', async () => {
   await page.getByTestId('form-submit').waitFor();
   expect(page.url()).toBe(`${baseUrl}/public/forms/pf_web_lead`); // not sent to /login
   expect(((await page.locator('.ant-card-head-title').first().textContent()) ?? '').trim()).toBe('联系我们');
-  expect(await page.getByTestId('sign-out').count()).toBe(0);
+  expect(await page.getByTestId('account-menu').count()).toBe(0);
   expect(await page.locator('#root_source').inputValue()).toBe('web');
 
   // The honeypot: in the page (bots find it), but neither seen nor reachable by a person.

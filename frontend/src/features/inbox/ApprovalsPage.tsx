@@ -1,4 +1,142 @@
-// Placeholder until the inbox lands.
+// `/inbox/approvals`: the requests waiting for this person's decision (approve, reject or
+// send back, with a comment) and the ones they asked for, with each request's progress
+// through its steps. Deciding here is the same call as deciding on the record page.
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Empty, Input, List, Segmented, Space, Steps, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { isApiError } from '../../api/errors';
+import { decideApproval, fetchApprovals, type Approval, type ApprovalQuery, type Decision } from '../../api/workflows';
+import { LoadError, Loading } from '../../app/PageStates';
+import { paths } from '../../app/paths';
+import { queryKeys } from '../../app/queries';
+import { localized } from '../../i18n/localized';
+
+type Scope = 'mine' | 'requested' | 'all';
+
+const QUERIES: Record<Scope, ApprovalQuery> = { mine: { mine: true }, requested: { requested: true }, all: {} };
+
+const STATUS_COLORS: Record<string, string> = { pending: 'processing', approved: 'success', rejected: 'error', sent_back: 'warning', withdrawn: 'default' };
+
+function personName(person: Approval['requested_by']): string {
+  if (!person) return '';
+  return typeof person === 'string' ? person : (person.name ?? `#${person.id}`);
+}
+
+function stepStatus(approval: Approval, index: number): 'finish' | 'process' | 'wait' | 'error' {
+  const step = approval.steps[index];
+  if (step.tasks.some((task) => task.status === 'rejected')) return 'error';
+  if (step.open) return 'process';
+  if (step.tasks.length && step.tasks.every((task) => task.status !== 'pending')) return 'finish';
+  return 'wait';
+}
+
+function ApprovalItem({ approval }: { approval: Approval }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const [comment, setComment] = useState('');
+  const decide = useMutation({
+    mutationFn: (decision: Decision) => decideApproval(approval.id, decision, comment || undefined),
+    onSuccess: () => {
+      void message.success(t('inbox.decided'));
+      setComment('');
+    },
+    onError: (error) => void message.error(isApiError(error) ? error.message : String(error)),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: queryKeys.approvals });
+      void client.invalidateQueries({ queryKey: queryKeys.records(approval.entity) });
+    },
+  });
+  const language = i18n.language;
+  const statusKey = `inbox.status.${approval.status}`;
+  return (
+    <List.Item data-testid="approval" data-approval-id={approval.id}>
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Space wrap>
+          <Link to={paths.record(approval.entity, approval.record_id)} data-testid="approval-record">
+            <Typography.Text strong>{approval.record_title ?? `#${approval.record_id}`}</Typography.Text>
+          </Link>
+          <Typography.Text>{localized(approval.label, language) ?? approval.transition}</Typography.Text>
+          <Tag color={STATUS_COLORS[approval.status]} data-testid="approval-status">
+            {i18n.exists(statusKey) ? t(statusKey) : approval.status}
+          </Tag>
+        </Space>
+        <Typography.Text type="secondary">
+          {t('inbox.requestedBy', { name: personName(approval.requested_by) })} · {dayjs(approval.created_at).format('YYYY-MM-DD HH:mm')}
+        </Typography.Text>
+        {approval.comment && <Typography.Paragraph style={{ margin: 0 }}>“{approval.comment}”</Typography.Paragraph>}
+        {approval.steps.length > 0 && (
+          <Steps
+            size="small"
+            items={approval.steps.map((step, index) => ({
+              title: localized(step.label, language) ?? step.key ?? `${index + 1}`,
+              status: stepStatus(approval, index),
+              description: step.tasks.map((task) => task.user?.name).filter(Boolean).join(', '),
+            }))}
+          />
+        )}
+        {approval.my_task !== null && approval.status === 'pending' && (
+          <Space wrap style={{ width: '100%' }}>
+            <Input
+              aria-label={t('inbox.comment')}
+              placeholder={t('inbox.commentPlaceholder')}
+              value={comment}
+              onChange={(event) => setComment(event.target.value)}
+              style={{ minWidth: 260 }}
+              data-testid="approval-comment"
+            />
+            <Button type="primary" loading={decide.isPending} onClick={() => decide.mutate('approve')} data-testid="approval-approve">
+              {t('inbox.approve')}
+            </Button>
+            <Button danger loading={decide.isPending} onClick={() => decide.mutate('reject')} data-testid="approval-reject">
+              {t('inbox.reject')}
+            </Button>
+            <Button loading={decide.isPending} onClick={() => decide.mutate('send_back')}>
+              {t('inbox.sendBack')}
+            </Button>
+          </Space>
+        )}
+      </Space>
+    </List.Item>
+  );
+}
+
 export function ApprovalsPage() {
-  return <div>ApprovalsPage</div>;
+  const { t } = useTranslation();
+  const [scope, setScope] = useState<Scope>('mine');
+  const approvals = useQuery({
+    queryKey: [...queryKeys.approvals, scope],
+    queryFn: ({ signal }) => fetchApprovals(QUERIES[scope], signal),
+  });
+  return (
+    <Card
+      title={t('inbox.approvals')}
+      extra={
+        <Segmented<Scope>
+          data-testid="approvals-scope"
+          value={scope}
+          onChange={setScope}
+          options={[
+            { value: 'mine', label: t('inbox.waitingForMe') },
+            { value: 'requested', label: t('inbox.requestedByMe') },
+            { value: 'all', label: t('inbox.all') },
+          ]}
+        />
+      }
+    >
+      {approvals.error ? (
+        <LoadError error={approvals.error} onRetry={() => void approvals.refetch()} />
+      ) : !approvals.data ? (
+        <Loading />
+      ) : approvals.data.length === 0 ? (
+        <Empty description={t('inbox.noApprovals')} />
+      ) : (
+        <List data-testid="approvals-list" dataSource={approvals.data} renderItem={(approval) => <ApprovalItem approval={approval} />} />
+      )}
+    </Card>
+  );
 }
