@@ -65,6 +65,17 @@ def test_a_signed_contract_opens_the_delivery_project_and_tells_its_people(apps:
         (MILESTONES[3], "2026-05-31"),
     ]
     assert all(m["visible_to_customer"] for m in milestones)
+    # A starter plan of five tasks, spread over the project, so progress moves from day one.
+    plan = sorted(apps.list("task"), key=lambda t: t["start_date"])
+    assert [(t["start_date"], t["due_date"]) for t in plan] == [
+        ("2026-03-02", "2026-03-12"),
+        ("2026-03-12", "2026-03-22"),
+        ("2026-03-22", "2026-04-16"),
+        ("2026-04-16", "2026-05-16"),
+        ("2026-05-16", "2026-05-31"),
+    ]
+    assert all(t["project"] == project["id"] and t["status"] == "todo" for t in plan)
+    assert apps.get("project", project["id"])["progress"] == 0
     (told_rep,) = [n for n in apps.inbox(rep) if "Delivery project opened" in n["title"]]
     assert told_rep["link"] == {"entity": "project", "id": project["id"]}
     assert any(n["title"] == f"您负责项目：{project['name']}" for n in apps.inbox(pm))
