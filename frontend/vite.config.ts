@@ -9,7 +9,7 @@ export default defineConfig({
   server: {
     proxy: { '/api': { target: 'http://127.0.0.1:5000', changeOrigin: false } },
   },
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 3000 },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 3000, manifest: true },
   test: {
     environment: 'jsdom',
     globals: true,

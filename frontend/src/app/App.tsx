@@ -1,12 +1,11 @@
 // The application: locale, server-state cache, session and the routes (client-side; Flask
-// serves index.html for every non-/api path). Every page but sign-in is loaded on demand,
+// serves index.html for every non-/api path). Every page is loaded on demand,
 // so the first screen downloads only the shell and the page it shows.
 
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from '../api/errors';
-import { LoginPage } from '../features/auth/LoginPage';
 import { LocaleProvider } from '../i18n/LocaleProvider';
 import { AppShell } from './AppShell';
 import { LoadError, Loading } from './PageStates';
@@ -16,6 +15,7 @@ import { RequireSignIn, SessionProvider } from './session';
 const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
   lazy(() => load().then((m) => ({ default: m[name] })));
 
+const LoginPage = named(() => import('../features/auth/LoginPage'), 'LoginPage');
 const HomePage = named(() => import('../features/shell/HomePage'), 'HomePage');
 const AppHomePage = named(() => import('../features/shell/AppHomePage'), 'AppHomePage');
 const EntityViewPage = named(() => import('../features/shell/EntityViewPage'), 'EntityViewPage');
@@ -38,7 +38,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route element={<AppShell />}>
-        <Route path="/login" element={<LoginPage />} />
+        <Route path="/login" element={<Page signedIn={false}><LoginPage /></Page>} />
         <Route path="/public/forms/:key" element={<Page signedIn={false}><PublicFormPage /></Page>} />
         <Route path="/forms/:key" element={<Page><FormPage /></Page>} />
         <Route path="/forms/:key/records/:id" element={<Page><FormPage /></Page>} />
