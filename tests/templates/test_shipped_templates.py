@@ -208,6 +208,9 @@ def test_each_person_gets_the_apps_and_entities_their_role_opens(portal: dict[st
     assert crm["title"] == {"en": "CRM", "zh-CN": "客户关系管理"} and crm["version"] == "1.0.0"
     deal = next(e for e in crm["entities"] if e["key"] == "deal")
     assert deal["default_view"] == "deals" and deal["label"]["zh-CN"] == "商机"
+    assert deal["form"] == "deal_form"  # its records open in the template's form
+    company = next(e for e in crm["entities"] if e["key"] == "company")
+    assert company["form"] == "company"  # no form defined: the generated one
     assert {"deal_board", "deal_close_calendar"} <= {v["key"] for v in crm["views"]}
     assert [d["key"] for d in crm["dashboards"]] == ["sales"]
 

@@ -9,6 +9,8 @@ export interface AppEntity {
   plural_label: LocalizedText;
   icon?: string | null;
   default_view: string | null;
+  /** The form its records open in: a form definition's key, else the entity's generated form. */
+  form?: string;
 }
 
 export interface AppSummary {

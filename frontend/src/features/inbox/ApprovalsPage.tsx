@@ -1,6 +1,6 @@
 // `/inbox/approvals`: the requests waiting for this person's decision (approve, reject or
 // send back, with a comment) and the ones they asked for, with each request's progress
-// through its steps. Deciding here is the same call as deciding on the record page.
+// through its steps. The record page shows the same items (ApprovalItem) for its record.
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Input, List, Segmented, Space, Steps, Tag, Typography } from 'antd';
@@ -34,7 +34,7 @@ function stepStatus(approval: Approval, index: number): 'finish' | 'process' | '
   return 'wait';
 }
 
-function ApprovalItem({ approval }: { approval: Approval }) {
+export function ApprovalItem({ approval }: { approval: Approval }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const client = useQueryClient();
