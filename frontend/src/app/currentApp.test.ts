@@ -31,9 +31,11 @@ describe('the app a page belongs to', () => {
     expect(appForLocation(apps, '/e/company', 'projects')?.key).toBe('crm');
   });
 
-  it('falls back to the remembered app, then the first', () => {
+  it('falls back to the remembered app, then the one opening the most entities', () => {
     expect(appForLocation(apps, '/inbox/notifications', 'projects')?.key).toBe('projects');
     expect(appForLocation(apps, '/', 'gone')?.key).toBe('crm');
+    const pm = [app('crm', ['company']), app('projects', ['project', 'task', 'milestone'])];
+    expect(appForLocation(pm, '/', null)?.key).toBe('projects');
     expect(appForLocation([], '/', null)).toBeNull();
   });
 });

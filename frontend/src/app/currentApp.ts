@@ -1,5 +1,6 @@
 // Which installed app the person is in: the one in the address (`/apps/:app`), else the app
-// owning the entity or dashboard on screen, else the one they last chose (kept per browser).
+// owning the entity or dashboard on screen, else the one they last chose (kept per browser),
+// else the one that opens the most entities to them (a rep's CRM, a project manager's Projects).
 
 import { useMemo } from 'react';
 import { matchPath, useLocation } from 'react-router';
@@ -35,9 +36,12 @@ export function appForLocation(apps: AppSummary[], pathname: string, remembered:
     (entity ? owning((a) => a.entities.some((e) => e.key === entity)) : undefined) ??
     (dashboard ? owning((a) => a.dashboards.some((d) => d.key === dashboard)) : undefined) ??
     last ??
-    apps[0] ??
-    null
+    widest(apps)
   );
+}
+
+function widest(apps: AppSummary[]): AppSummary | null {
+  return apps.reduce<AppSummary | null>((best, app) => (!best || app.entities.length > best.entities.length ? app : best), null);
 }
 
 export function useCurrentApp(apps: AppSummary[] | undefined): AppSummary | null {
