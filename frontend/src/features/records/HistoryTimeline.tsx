@@ -7,7 +7,7 @@ import type { TimelineItem } from './timeline';
 
 function headline(item: TimelineItem, t: (key: string, options?: Record<string, unknown>) => string): string {
   if (item.kind === 'workflow') {
-    if (item.action === 'transition') return t('records.transitionTaken', { transition: item.transition ?? '' });
+    if (item.action === 'transition' || item.action === 'transitioned') return t('records.transitionTaken', { transition: item.transition ?? '' });
     return [item.transition, t(`records.approvalStatus.${item.action.replace(/^approval_/, '')}`, { defaultValue: item.action })]
       .filter(Boolean)
       .join(' · ');

@@ -4,7 +4,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Popconfirm, Row, Space, Tag, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../api/errors';
@@ -45,10 +45,14 @@ export function RecordPage() {
     void client.invalidateQueries({ queryKey: queryKeys.approvals });
   };
 
+  // Labels of transitions and states seen on this page so far: the server names only the
+  // moves offered now, and the history speaks of earlier ones too.
+  const seenTransitions = useRef(new Map<string, string>());
+  const seenStates = useRef(new Map<string, string>());
   const timeline = useMemo(() => {
     if (!definition.data) return [];
-    const transitionLabels = new Map<string, string>();
-    const stateLabels = new Map<string, string>();
+    const transitionLabels = seenTransitions.current;
+    const stateLabels = seenStates.current;
     for (const group of transitions.data?.workflows ?? []) {
       if (group.state) stateLabels.set(group.state.key, localized(group.state.label, i18n.language) ?? group.state.key);
       for (const item of group.items) {

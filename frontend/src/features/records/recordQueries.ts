@@ -5,7 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { LocalizedText } from '../../i18n/localized';
 import { getRecord, recordHistory, type RecordData, type RecordId } from '../../api/records';
-import { fetchApprovals, fetchTransitions, fetchWorkflowLog } from '../../api/workflows';
+import { isApiError } from '../../api/errors';
+import { fetchApprovals, fetchTransitions, fetchWorkflowLog, type TransitionsAnswer } from '../../api/workflows';
 import { queryKeys, useApps } from '../../app/queries';
 
 export interface RecordAction {
@@ -35,8 +36,19 @@ export function useRecord(entity: string, id: string) {
   return useQuery({ queryKey: queryKeys.record(entity, id), queryFn: ({ signal }) => getRecord(entity, id, signal), enabled: Boolean(entity && id) });
 }
 
+/** The transitions the record offers; an entity without an active workflow offers none
+ * (the server answers that with a 404 naming the entity rather than the record). */
+export async function transitionsOrNone(entity: string, id: string, signal?: AbortSignal): Promise<TransitionsAnswer> {
+  try {
+    return await fetchTransitions(entity, id, signal);
+  } catch (error) {
+    if (isApiError(error) && error.status === 404 && /workflow/i.test(error.message)) return { items: [], workflows: [] };
+    throw error;
+  }
+}
+
 export function useTransitions(entity: string, id: string) {
-  return useQuery({ queryKey: [...queryKeys.record(entity, id), 'transitions'], queryFn: ({ signal }) => fetchTransitions(entity, id, signal) });
+  return useQuery({ queryKey: [...queryKeys.record(entity, id), 'transitions'], queryFn: ({ signal }) => transitionsOrNone(entity, id, signal) });
 }
 
 export function useRecordApprovals(entity: string, id: string) {
