@@ -1,7 +1,8 @@
 // `/e/:entity[/v/:view]`: an entity's records in one of its views. Picks the view (the one
 // named, else the entity's default, else a list of its first fields for an entity no view
 // was defined for), offers the entity's other views as tabs, and lazy-loads the page of the
-// view's type so a list never downloads the calendar or the Gantt.
+// view's type so a list never downloads the calendar or the Gantt. Switching views keeps the
+// address's filter (a project's tasks stay that project's on its board).
 
 import { AppstoreOutlined, CalendarOutlined, ProjectOutlined, TableOutlined } from '@ant-design/icons';
 import { Segmented, Space, Typography } from 'antd';
@@ -84,7 +85,7 @@ export function EntityViewPage() {
           <Segmented
             data-testid="view-switcher"
             value={view.key}
-            onChange={(key) => navigate(paths.list(entityKey, String(key)))}
+            onChange={(key) => navigate({ pathname: paths.list(entityKey, String(key)), search: search.toString() })}
             options={views.data.map((v) => ({
               value: v.key,
               icon: ICONS[v.type],
