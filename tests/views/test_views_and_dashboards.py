@@ -3,7 +3,9 @@ readers of that entity, and dashboard figures computed as the reader (row scopes
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import quote
 
 from automation_world import World, label, user_api
 
@@ -121,3 +123,33 @@ def test_a_dashboard_is_checked_when_saved(world: World) -> None:
         "widgets.1.key",
         "widgets.1.entity",
     }
+
+
+def test_dashboard_filters_narrow_every_widget_of_their_entity(world: World) -> None:
+    assert world.api.post("/api/meta/views", BOARD)[0] == 201
+    assert world.api.post("/api/meta/dashboards", PIPELINE)[0] == 201
+    for stage, amount in (("won", 100), ("lost", 50), ("won", 30)):
+        world.create("deal", {"name": f"{stage} {amount}", "stage": stage, "amount": amount})
+
+    def figures(filters: Any) -> dict[str, Any]:
+        status, body = world.api.get(f"/api/dashboards/pipeline?filters={quote(json.dumps(filters))}")
+        assert status == 200, body
+        return {w["key"]: w for w in body["widgets"]}
+
+    shown = figures({"deal": {"<": [{"var": "amount"}, 60]}})
+    assert shown["deals"]["value"] == 2
+    assert {g["key"]["stage"]: g["value"] for g in shown["by_stage"]["groups"]} == {"won": 30, "lost": 50}
+    assert shown["win_rate"]["value"] == 0.5  # the ratio's whole and part are both narrowed
+    assert shown["win_rate"]["where"] == PIPELINE["widgets"][2]["where"]  # the definition's own, for drill-downs
+    assert figures({})["deals"]["value"] == 3
+
+    for bad, field in (
+        ("[1]", "filters"),
+        ("{nope", "filters"),
+        (json.dumps({"ghost": True}), "filters.ghost"),
+        (json.dumps({"deal": {"==": [{"var": "nope"}, 1]}}), "filters.deal"),
+        (json.dumps({"deal": 3}), "filters.deal"),
+    ):
+        status, body = world.api.get(f"/api/dashboards/pipeline?filters={quote(bad)}")
+        assert status == 400, (bad, body)
+        assert body["error"]["details"][0]["field"] == field

@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, request
 
+from ..errors import BadRequest, field_error
 from ..templates.apps import list_apps
 from ..views.dashboards import DASHBOARDS, dashboard_figures, readable_dashboards
 from ..views.definitions import VIEWS, readable_views
@@ -41,5 +43,12 @@ def list_dashboards() -> Any:
 
 @bp.get("/dashboards/<key>")
 def get_dashboard(key: str) -> Any:
+    filters = request.args.get("filters")
+    parsed = None
+    if filters:
+        try:
+            parsed = json.loads(filters)
+        except ValueError:
+            raise BadRequest("filters is not JSON", [field_error("filters", "must be a JSON object")]) from None
     with transaction() as tx:
-        return dashboard_figures(tx, key)
+        return dashboard_figures(tx, key, parsed)

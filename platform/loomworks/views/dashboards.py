@@ -79,29 +79,61 @@ def readable_dashboards(tx: Tx) -> list[dict[str, Any]]:
     return items
 
 
-def dashboard_figures(tx: Tx, key: str) -> dict[str, Any]:
+def dashboard_figures(tx: Tx, key: str, filters: Any = None) -> dict[str, Any]:
+    """Every widget's figures; ``filters`` (``{"<entity>": JsonLogic}``, the reader's own
+    dashboard filters) is ANDed with the ``where`` of each widget over that entity."""
     stored = store.get_definition(tx.conn, KIND, key)
     if stored is None or stored.deleted:
         raise NotFound(f"dashboard {key[:100]!r} does not exist", data={"dashboard": key[:100]})
     doc = stored.effective
-    widgets = [_figures(tx, widget) for widget in doc["widgets"]]
+    extra = _checked_filters(tx, filters)
+    widgets = [_figures(tx, _narrowed(widget, extra.get(widget["entity"]))) for widget in doc["widgets"]]
     if all(w.get("error") for w in widgets):
         raise Forbidden("you may read none of this dashboard's records")
     return {"key": key, "label": doc["label"], "description": doc.get("description"), "widgets": widgets}
 
 
+def _checked_filters(tx: Tx, filters: Any) -> dict[str, Any]:
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise BadRequest("filters must be an object", [field_error("filters", "give {entity: JsonLogic}")])
+    specs = tx.runtime.entities.specs(tx.conn)
+    errors: list[ErrorDetail] = []
+    for entity, rule in filters.items():
+        spec = specs.get(entity)
+        if spec is None:
+            errors.append(field_error(f"filters.{str(entity)[:100]}", f"no entity {str(entity)[:100]!r}"))
+        elif not isinstance(rule, dict | bool):
+            errors.append(field_error(f"filters.{entity}", "must be a JsonLogic rule"))
+        else:
+            errors.extend(logic_errors(rule, spec, f"filters.{entity}"))
+    if errors:
+        raise BadRequest("the dashboard filters are not valid", errors)
+    return filters
+
+
+def _narrowed(widget: dict[str, Any], rule: Any) -> dict[str, Any]:
+    if rule in (None, True, {}):
+        return widget
+    return {**widget, "filter": rule}
+
+
 def _figures(tx: Tx, widget: dict[str, Any]) -> dict[str, Any]:
     shown: dict[str, Any] = {
-        k: widget[k] for k in ("key", "label", "entity", "chart", "group_by", "metric", "link_view") if k in widget
+        k: widget[k]
+        for k in ("key", "label", "entity", "chart", "group_by", "metric", "where", "ratio_of", "link_view")
+        if k in widget
     }
+    where = {"and": [widget.get("where", True), widget["filter"]]} if "filter" in widget else widget.get("where")
     metric = widget.get("metric", "count")
     name = "count" if metric == "count" else metric.replace(":", "_")
     try:
         with tx.savepoint():
-            result = aggregate(tx, widget["entity"], widget.get("group_by", []), [metric], widget.get("where"))
+            result = aggregate(tx, widget["entity"], widget.get("group_by", []), [metric], where)
             groups = [{**_labels(g), "value": g[name]} for g in result["groups"]]
             if "ratio_of" in widget:
-                where = {"and": [widget.get("where", True), widget["ratio_of"]]}
+                where = {"and": [where if where is not None else True, widget["ratio_of"]]}
                 part = aggregate(tx, widget["entity"], widget.get("group_by", []), [metric], where)["groups"]
                 parts = {_group_id(g): g[name] for g in part}
                 groups = [{**g, "value": _share(parts.get(_group_id(g)), g["value"])} for g in groups]
