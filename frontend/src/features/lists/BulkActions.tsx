@@ -1,154 +1,200 @@
-// What can be done to the selected rows at once: set one field to one value, or delete
-// them (soft, with Undo). Each record goes the one write path on the server on its own,
-// so the ones refused are reported by id with the reason while the others change.
+// What can be done to the chosen rows of a list: change one field on all of them, or move them
+// to the trash (with Undo through restore). The server writes each row on its own, so refused
+// rows are listed with their reason while the others go through.
 
-import { App, Button, Modal, Select, Space, Typography } from 'antd';
+import { Alert, Button, type ButtonProps, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Typography, message } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
 import { isApiError } from '../../api/errors';
-import type { EntityDefinition } from '../../api/meta';
-import { recordsPath } from '../../api/records';
+import type { FieldDefinition } from '../../api/meta';
+import type { RecordId } from '../../api/records';
 import { localized } from '../../i18n/localized';
-import { FieldInput } from '../records/FieldInput';
-import { transitionFields } from '../records/transitionValues';
+import { bulkChange, type BulkAnswer, type BulkRowError } from './bulk';
 
-interface BulkAnswer {
-  action: string;
-  succeeded: (string | number)[];
-  failed: number;
-  errors: { id: string | number; message: string }[];
-}
-
-const NOT_EDITABLE = new Set(['formula', 'rollup', 'auto_number', 'created_at', 'updated_at', 'created_by', 'updated_by', 'sub_table', 'attachment']);
+const EDITABLE = new Set(['text', 'email', 'url', 'phone', 'number', 'integer', 'decimal', 'currency', 'percent', 'select', 'boolean', 'date']);
 
 interface Props {
-  entity: EntityDefinition;
-  ids: React.Key[];
+  entity: string;
+  fields: FieldDefinition[];
+  selected: RecordId[];
   onDone: () => void;
 }
 
-export function BulkActions({ entity, ids, onDone }: Props) {
+function ValueInput({ field, value, onChange }: { field: FieldDefinition; value: unknown; onChange: (v: unknown) => void }) {
+  const { i18n } = useTranslation();
+  if (field.type === 'select')
+    return (
+      <Select
+        data-testid="bulk-value"
+        style={{ width: 240 }}
+        value={value as string | undefined}
+        onChange={onChange}
+        options={(field.options?.choices ?? []).map((c) => ({ value: c.value, label: localized(c.label, i18n.language) ?? c.value }))}
+      />
+    );
+  if (field.type === 'boolean') return <Switch data-testid="bulk-value" checked={Boolean(value)} onChange={onChange} />;
+  if (['number', 'integer', 'decimal', 'currency', 'percent'].includes(field.type))
+    return <InputNumber data-testid="bulk-value" style={{ width: 240 }} value={value as number | undefined} onChange={onChange} />;
+  return (
+    <Input
+      data-testid="bulk-value"
+      style={{ width: 240 }}
+      type={field.type === 'date' ? 'date' : 'text'}
+      value={(value as string | undefined) ?? ''}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
+export function RowErrors({ errors }: { errors: BulkRowError[] }) {
+  const { t } = useTranslation();
+  if (!errors.length) return null;
+  return (
+    <Alert
+      type="warning"
+      data-testid="bulk-errors"
+      message={t('lists.rowErrors', { count: errors.length })}
+      description={
+        <Table
+          size="small"
+          pagination={false}
+          rowKey={(e) => String(e.id)}
+          dataSource={errors}
+          columns={[
+            { title: t('lists.rowErrorId'), dataIndex: 'id' },
+            { title: t('lists.rowErrorMessage'), render: (_: unknown, e: BulkRowError) => [e.message, ...e.details.map((d) => (d.field ? `${d.field}: ${d.message}` : d.message))].join(' — ') },
+          ]}
+        />
+      }
+    />
+  );
+}
+
+export function BulkActions({ entity, fields, selected, onDone }: Props) {
   const { t, i18n } = useTranslation();
-  const { message, modal, notification } = App.useApp();
+  const [messages, holder] = message.useMessage();
   const [editing, setEditing] = useState(false);
-  const [fieldKey, setFieldKey] = useState<string | null>(null);
-  const [value, setValue] = useState<unknown>(null);
+  const [fieldKey, setFieldKey] = useState<string | undefined>();
+  const [value, setValue] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const editable = entity.fields.filter((f) => !NOT_EDITABLE.has(f.type) && !f.readonly);
+  const [errors, setErrors] = useState<BulkRowError[]>([]);
+  const editable = fields.filter((f) => EDITABLE.has(f.type) && !f.readonly);
   const field = editable.find((f) => f.key === fieldKey);
 
-  const run = async (action: 'update' | 'delete' | 'restore', values?: Record<string, unknown>, chosen = ids) => {
+  async function run(action: BulkAnswer['action'], ids: RecordId[], values?: Record<string, unknown>): Promise<BulkAnswer | null> {
     setBusy(true);
     try {
-      const answer = await api.post<BulkAnswer>(`${recordsPath(entity.key)}/bulk`, { action, ids: chosen, values });
-      if (answer.failed > 0) {
-        notification.warning({
-          title: t('lists.bulkFailed', { count: answer.failed }),
-          description: (
-            <ul data-testid="bulk-errors" style={{ paddingInlineStart: 16, margin: 0 }}>
-              {answer.errors.map((e) => (
-                <li key={String(e.id)}>#{String(e.id)}: {e.message}</li>
-              ))}
-            </ul>
-          ),
-          duration: 0,
-        });
-      }
+      const answer = await bulkChange(entity, action, ids, values);
+      setErrors(answer.errors);
+      onDone();
       return answer;
     } catch (error) {
-      void message.error(isApiError(error) ? error.message : String(error));
+      void messages.error(isApiError(error) ? error.message : String(error));
       return null;
     } finally {
       setBusy(false);
-      onDone();
     }
-  };
+  }
 
-  const applyEdit = async () => {
+  async function applyEdit() {
     if (!field) return;
-    const values = transitionFields([field], { [field.key]: value });
-    const answer = await run('update', values);
-    if (answer && answer.succeeded.length) void message.success(t('lists.bulkDone', { count: answer.succeeded.length }));
-    setEditing(false);
-  };
+    const answer = await run('update', selected, { [field.key]: value ?? null });
+    if (answer) {
+      setEditing(false);
+      void messages.success(t('lists.updated', { count: answer.succeeded }));
+    }
+  }
 
-  const confirmDelete = () =>
-    modal.confirm({
-      title: t('lists.confirmDelete', { count: ids.length }),
-      content: t('lists.confirmDeleteDetail'),
-      okText: t('lists.delete'),
-      okButtonProps: { danger: true, 'data-testid': 'bulk-delete-confirm' } as never,
-      cancelText: t('lists.cancel'),
-      onOk: async () => {
-        const answer = await run('delete');
-        if (!answer || !answer.succeeded.length) return;
-        const deleted = answer.succeeded;
-        void message.success({
-          content: (
-            <Space>
-              {t('lists.bulkDeleted', { count: deleted.length })}
-              <Button
-                size="small"
-                type="link"
-                data-testid="bulk-undo"
-                onClick={() =>
-                  void run('restore', undefined, deleted).then((restored) => {
-                    if (restored) void message.success(t('lists.restored', { count: restored.succeeded.length }));
-                  })
-                }
-              >
-                {t('lists.undo')}
-              </Button>
-            </Space>
-          ),
-          duration: 8,
-        });
-      },
+  async function remove() {
+    const ids = [...selected];
+    const answer = await run('delete', ids);
+    if (!answer) return;
+    const refused = new Set(answer.errors.map((e) => String(e.id)));
+    const gone = ids.filter((id) => !refused.has(String(id)));
+    const key = 'bulk-deleted';
+    void messages.open({
+      key,
+      type: 'success',
+      duration: 8,
+      content: (
+        <Space>
+          <span data-testid="bulk-deleted">{t('lists.deleted', { count: answer.succeeded })}</span>
+          {gone.length > 0 && (
+            <Button
+              size="small"
+              type="link"
+              data-testid="bulk-undo"
+              onClick={() => {
+                messages.destroy(key);
+                void run('restore', gone).then((restored) => restored && void messages.success(t('lists.restored', { count: restored.succeeded })));
+              }}
+            >
+              {t('lists.undo')}
+            </Button>
+          )}
+        </Space>
+      ),
     });
+  }
 
   return (
-    <Space wrap data-testid="bulk-actions" style={{ padding: '8px 12px', background: '#f0f5ff', borderRadius: 8, width: '100%' }}>
-      <Typography.Text strong>{t('lists.selected', { count: ids.length })}</Typography.Text>
-      <Button onClick={() => setEditing(true)} disabled={busy} data-testid="bulk-edit">
-        {t('lists.bulkEdit')}
-      </Button>
-      <Button danger onClick={confirmDelete} disabled={busy} data-testid="bulk-delete">
-        {t('lists.bulkDelete')}
-      </Button>
+    <>
+      {holder}
+      {selected.length > 0 && (
+        <Space wrap data-testid="bulk-actions">
+          <Typography.Text>{t('lists.selected', { count: selected.length })}</Typography.Text>
+          <Button data-testid="bulk-edit" onClick={() => setEditing(true)} disabled={busy || editable.length === 0}>
+            {t('lists.bulkEdit')}
+          </Button>
+          <Popconfirm
+            title={t('lists.confirmDelete', { count: selected.length })}
+            description={t('lists.confirmDeleteHint')}
+            okText={t('lists.yes')}
+            cancelText={t('lists.cancel')}
+            okButtonProps={{ 'data-testid': 'bulk-delete-confirm' } as ButtonProps}
+            onConfirm={() => void remove()}
+          >
+            <Button danger data-testid="bulk-delete" disabled={busy}>
+              {t('lists.bulkDelete')}
+            </Button>
+          </Popconfirm>
+        </Space>
+      )}
+      <RowErrors errors={errors} />
       <Modal
         open={editing}
         title={t('lists.bulkEdit')}
-        okText={t('lists.bulkApply', { count: ids.length })}
+        okText={t('lists.apply')}
         cancelText={t('lists.cancel')}
+        okButtonProps={{ disabled: !field, loading: busy, 'data-testid': 'bulk-apply' } as ButtonProps}
         onOk={() => void applyEdit()}
         onCancel={() => setEditing(false)}
-        confirmLoading={busy}
-        okButtonProps={{ disabled: !field, 'data-testid': 'bulk-apply' } as never}
         destroyOnHidden
       >
         <Space direction="vertical" style={{ width: '100%' }}>
-          <label htmlFor="bulk-field">{t('lists.bulkField')}</label>
-          <Select
-            id="bulk-field"
-            data-testid="bulk-field"
-            style={{ width: '100%' }}
-            value={fieldKey}
-            onChange={(key: string) => {
-              setFieldKey(key);
-              setValue(null);
-            }}
-            showSearch={{ optionFilterProp: 'label' }}
-            options={editable.map((f) => ({ value: f.key, label: localized(f.label, i18n.language) ?? f.key }))}
-          />
+          <label>
+            {t('lists.bulkField')}{' '}
+            <Select
+              data-testid="bulk-field"
+              aria-label={t('lists.bulkField')}
+              style={{ width: 240 }}
+              value={fieldKey}
+              onChange={(key: string) => {
+                setFieldKey(key);
+                setValue(undefined);
+              }}
+              showSearch
+              optionFilterProp="label"
+              options={editable.map((f) => ({ value: f.key, label: localized(f.label, i18n.language) ?? f.key }))}
+            />
+          </label>
           {field && (
-            <>
-              <label htmlFor="bulk-value">{t('lists.bulkValue')}</label>
-              <FieldInput field={field} id="bulk-value" value={value} onChange={setValue} />
-            </>
+            <label>
+              {t('lists.bulkValue')} <ValueInput field={field} value={value} onChange={setValue} />
+            </label>
           )}
         </Space>
       </Modal>
-    </Space>
+    </>
   );
 }

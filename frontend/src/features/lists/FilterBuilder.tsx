@@ -1,89 +1,77 @@
-// The filter builder (react-querybuilder with antd controls, loaded only when opened): rules
-// and groups over the entity's fields, turned into the JsonLogic the list sends as `where`.
+// The list's filter builder (react-querybuilder with antd controls), loaded lazily so the
+// list's first load does not carry it. Fields come from the entity definition with the
+// operators of their type; select fields offer their localized choices. The parent turns the
+// tree into JsonLogic (listQuery.queryToJsonLogic).
 
 import { QueryBuilderAntD } from '@react-querybuilder/antd';
-import { useQueries } from '@tanstack/react-query';
-import { Button, Card, Space } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatQuery, QueryBuilder, type RuleGroupType } from 'react-querybuilder';
-import 'react-querybuilder/dist/query-builder.css';
-import type { EntityDefinition } from '../../api/meta';
-import { listRecords, type RecordRef } from '../../api/records';
-import { useEntityDefinitions } from '../../app/queries';
-import { filterFields, typedLogic, type OperatorLabels } from './filterFields';
-
-const EMPTY: RuleGroupType = { combinator: 'and', rules: [] };
-const RELATED_OPTIONS = 200;
+import { QueryBuilder, type Field, type RuleGroupType } from 'react-querybuilder';
+import type { FieldDefinition } from '../../api/meta';
+import { localized } from '../../i18n/localized';
+import { filterKind, OPERATORS } from './listQuery';
 
 interface Props {
-  entity: EntityDefinition;
-  onApply: (logic: unknown) => void;
+  fields: FieldDefinition[];
+  query: RuleGroupType;
+  onChange: (query: RuleGroupType) => void;
 }
 
-export function FilterBuilder({ entity, onApply }: Props) {
+export default function FilterBuilder({ fields, query, onChange }: Props) {
   const { t, i18n } = useTranslation();
-  const [query, setQuery] = useState<RuleGroupType>(EMPTY);
-  const definitions = useEntityDefinitions();
-  const relations = entity.fields.filter((f) => f.type === 'relation' && !f.options?.many && f.options?.target);
-  const related = useQueries({
-    queries: relations.map((field) => ({
-      queryKey: ['records', String(field.options?.target), 'filter-options'],
-      queryFn: ({ signal }: { signal: AbortSignal }) => listRecords(String(field.options?.target), { limit: RELATED_OPTIONS, total: false }, signal),
-      staleTime: 60_000,
-    })),
-  });
-  const relatedRefs = useMemo(() => {
-    const refs: Record<string, RecordRef[]> = {};
-    relations.forEach((field, index) => {
-      const items = related[index]?.data?.items ?? [];
-      const target = definitions.data?.find((d) => d.key === field.options?.target);
-      const titleField = target?.title_field ?? 'name';
-      refs[field.key] = items.map((item) => ({ id: item.id, title: String(item[titleField] ?? `#${item.id}`) }));
-    });
-    return refs;
-  }, [relations, related, definitions.data]);
-  const labels = t('lists.operators', { returnObjects: true }) as OperatorLabels;
-  const fields = filterFields(entity, i18n.language, labels, relatedRefs, { yes: t('widgets.yes'), no: t('widgets.no') });
-  const apply = () => {
-    if (query.rules.length === 0) return onApply(undefined);
-    const logic = formatQuery(query, { format: 'jsonlogic', parseNumbers: true });
-    onApply(logic === false ? undefined : typedLogic(logic, entity));
-  };
+  const language = i18n.language;
+  const builderFields = useMemo<Field[]>(
+    () =>
+      fields.flatMap((field): Field[] => {
+        const kind = filterKind(field);
+        if (!kind) return [];
+        const operators = OPERATORS[kind].map((name) => ({ name, value: name, label: t(`lists.op_${name}`) }));
+        const base: Field = { name: field.key, value: field.key, label: localized(field.label, language) ?? field.key, operators };
+        switch (kind) {
+          case 'number':
+          case 'relation':
+            return [{ ...base, inputType: 'number', defaultValue: '' }];
+          case 'date':
+            return [{ ...base, inputType: 'date', defaultValue: '' }];
+          case 'select': {
+            const values = (field.options?.choices ?? []).map((c) => ({ name: c.value, value: c.value, label: localized(c.label, language) ?? c.value }));
+            return [{ ...base, valueEditorType: (operator: string) => (operator === 'in' ? 'multiselect' : 'select'), values, defaultValue: values[0]?.name ?? '' }];
+          }
+          case 'boolean':
+            return [{ ...base, valueEditorType: 'select', values: [{ name: 'true', value: 'true', label: t('lists.yes') }, { name: 'false', value: 'false', label: t('lists.no') }], defaultValue: 'true' }];
+          default:
+            return [{ ...base, defaultValue: '' }];
+        }
+      }),
+    [fields, language, t],
+  );
+  const translations = useMemo(
+    () => ({
+      addRule: { label: `+ ${t('lists.addRule')}`, title: t('lists.addRule') },
+      addGroup: { label: `+ ${t('lists.addGroup')}`, title: t('lists.addGroup') },
+    }),
+    [t],
+  );
+  const combinators = useMemo(
+    () => [
+      { name: 'and', value: 'and', label: t('lists.and') },
+      { name: 'or', value: 'or', label: t('lists.or') },
+    ],
+    [t],
+  );
   return (
-    <Card size="small" data-testid="filter-builder">
+    <div data-testid="filter-builder">
       <QueryBuilderAntD>
         <QueryBuilder
-          fields={fields}
+          fields={builderFields}
           query={query}
-          onQueryChange={setQuery}
-          translations={{
-            addRule: { label: t('lists.addRule'), title: t('lists.addRule') },
-            addGroup: { label: t('lists.addGroup'), title: t('lists.addGroup') },
-            removeRule: { label: '×', title: t('lists.remove') },
-            removeGroup: { label: '×', title: t('lists.remove') },
-          }}
-          combinators={[
-            { name: 'and', value: 'and', label: t('lists.all') },
-            { name: 'or', value: 'or', label: t('lists.any') },
-          ]}
+          onQueryChange={onChange}
+          combinators={combinators}
+          translations={translations}
+          resetOnFieldChange
           controlClassnames={{ queryBuilder: 'queryBuilder-branches' }}
         />
       </QueryBuilderAntD>
-      <Space style={{ marginTop: 12 }}>
-        <Button type="primary" onClick={apply} data-testid="filter-apply">
-          {t('lists.applyFilter')}
-        </Button>
-        <Button
-          onClick={() => {
-            setQuery(EMPTY);
-            onApply(undefined);
-          }}
-          data-testid="filter-clear"
-        >
-          {t('lists.clearFilter')}
-        </Button>
-      </Space>
-    </Card>
+    </div>
   );
 }

@@ -1,208 +1,230 @@
-// An entity's records as a table, from a list view definition: the view's columns (the
-// reader may show or hide them), cells per field type, quick search, a filter builder,
-// multi-column sort, keyset paging with the total, row selection for bulk changes, CSV
-// export of exactly what is listed, and the way to a new record or an import.
+// The list view a rep works in all day: the view's columns (choosable), quick search, a filter
+// builder (lazy-loaded), multi-column sort, keyset paging with a total, saved views, bulk edit
+// and delete of chosen rows, CSV export of what is shown, and New/Import. Rows are reachable by
+// Tab and open with Enter.
 
-import { DownloadOutlined, FilterOutlined, PlusOutlined, SettingOutlined, UploadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Checkbox, Dropdown, Input, Select, Space, Table, Tooltip, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import { DownloadOutlined, FilterOutlined, ImportOutlined, PlusOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Badge, Button, Checkbox, Empty, Input, Popover, Select, Space, Table, Typography } from 'antd';
+import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { exportUrl } from '../../api/exports';
 import type { FieldDefinition } from '../../api/meta';
-import { listRecords, listSearch, recordsPath, type RecordData } from '../../api/records';
+import { listRecords, type RecordData, type RecordId } from '../../api/records';
 import { LoadError } from '../../app/PageStates';
 import { paths } from '../../app/paths';
 import { queryKeys } from '../../app/queries';
 import { FieldValue } from '../../fields/FieldValue';
 import { localized } from '../../i18n/localized';
 import type { EntityViewProps } from '../shell/viewProps';
-import { allOf, FIRST_PAGE, nextPage, orderOf, previousPage, sortFromSorter, viewSort, type Paging, type SorterState } from './listQuery';
+import { BulkActions } from './BulkActions';
+import { combineWhere, firstPage, nextPage, pageNumber, previousPage, queryToJsonLogic, sortOrderOf, sortParam, viewSort, type CursorStack } from './listQuery';
+import { emptyQuery, sanitizeState, type ListState } from './listState';
+import { SavedViews } from './SavedViews';
 
-// Loaded when first needed, so the list's first load stays small.
-const BulkActions = lazy(() => import('./BulkActions').then((m) => ({ default: m.BulkActions })));
-const FilterBuilder = lazy(() => import('./FilterBuilder').then((m) => ({ default: m.FilterBuilder })));
+const FilterBuilder = lazy(() => import('./FilterBuilder'));
+const PAGE_SIZES = [25, 50, 100, 200];
+const UNSORTABLE = new Set(['multi_select', 'tags', 'attachment', 'sub_table', 'long_text', 'rich_text']);
 
-const PAGE_SIZES = [20, 50, 100];
-const UNSORTABLE = new Set(['attachment', 'sub_table', 'long_text', 'rich_text', 'multi_select', 'tags']);
+function initialColumns(props: EntityViewProps): string[] {
+  const known = new Set(props.entity.fields.map((f) => f.key));
+  const columns = (props.view.columns ?? []).filter((c) => known.has(c));
+  return columns.length ? columns : props.entity.fields.slice(0, 6).map((f) => f.key);
+}
 
-export function ListView({ entity, view, where }: EntityViewProps) {
+export function ListView(props: EntityViewProps) {
+  const { entity, view } = props;
   const { t, i18n } = useTranslation();
-  const navigate = useNavigate();
   const language = i18n.language;
-  const known = useMemo(() => new Map(entity.fields.map((f) => [f.key, f])), [entity]);
-  const viewColumns = (view.columns ?? []).filter((key) => known.has(key));
-  const [shown, setShown] = useState<string[]>(viewColumns.length ? viewColumns : entity.fields.slice(0, 6).map((f) => f.key));
-  const [q, setQ] = useState('');
-  const [filter, setFilter] = useState<unknown>(undefined);
-  const [filterOpen, setFilterOpen] = useState(false);
-  const [sort, setSort] = useState<string[]>(viewSort(view));
-  const [limit, setLimit] = useState(PAGE_SIZES[0]);
-  const [paging, setPaging] = useState<Paging>(FIRST_PAGE);
-  const [selected, setSelected] = useState<React.Key[]>([]);
-  const effectiveWhere = allOf(view.where, where, filter);
-  const query = { where: effectiveWhere, q: q || undefined, sort, limit, cursor: paging.cursors[paging.page] };
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const defaults: ListState = useMemo(() => ({ columns: initialColumns(props), query: emptyQuery, sort: viewSort(view), q: '' }), [props, view]);
+  const [state, setState] = useState<ListState>(defaults);
+  const [searchText, setSearchText] = useState('');
+  const [showFilter, setShowFilter] = useState(false);
+  const [pageSize, setPageSize] = useState(50);
+  const [cursors, setCursors] = useState<CursorStack>(firstPage);
+  const [selected, setSelected] = useState<RecordId[]>([]);
+
+  const fieldsByKey = useMemo(() => new Map(entity.fields.map((f) => [f.key, f])), [entity.fields]);
+  const shown = state.columns.map((key) => fieldsByKey.get(key)).filter((f): f is FieldDefinition => Boolean(f));
+  const titleField = entity.title_field && fieldsByKey.has(entity.title_field) ? entity.title_field : state.columns[0];
+  const userWhere = useMemo(() => queryToJsonLogic(state.query, entity.fields), [state.query, entity.fields]);
+  const where = useMemo(() => combineWhere(view.where, props.where, userWhere), [view.where, props.where, userWhere]);
+  const fields = useMemo(() => Array.from(new Set([...state.columns, ...(titleField ? [titleField] : [])])), [state.columns, titleField]);
+  const query = { where, q: state.q || undefined, sort: state.sort, limit: pageSize, cursor: cursors.current, fields };
+
   const records = useQuery({
     queryKey: [...queryKeys.records(entity.key), 'list', query],
     queryFn: ({ signal }) => listRecords(entity.key, query, signal),
     placeholderData: keepPreviousData,
   });
-  const restart = () => {
-    setPaging(FIRST_PAGE);
+
+  function update(change: Partial<ListState>) {
+    setState((s) => ({ ...s, ...change }));
+    setCursors(firstPage);
     setSelected([]);
-  };
-  const titleField = entity.title_field ?? shown[0];
-  const label = (field: FieldDefinition) => localized(field.label, language) ?? field.key;
-  const columns: ColumnsType<RecordData> = shown
-    .map((key) => known.get(key))
-    .filter((f): f is FieldDefinition => Boolean(f))
-    .map((field, index) => ({
-      key: field.key,
-      dataIndex: field.key,
-      title: label(field),
-      sorter: UNSORTABLE.has(field.type) ? false : { multiple: index + 1 },
-      sortOrder: orderOf(sort, field.key),
-      render: (_: unknown, record: RecordData) =>
-        field.key === titleField ? (
-          <Link to={paths.record(entity.key, record.id)} data-testid="record-link">
-            {record[field.key] === null || record[field.key] === undefined ? `#${record.id}` : <FieldValue field={field} record={record} />}
-          </Link>
-        ) : (
-          <FieldValue field={field} record={record} />
-        ),
-    }));
-  const exportHref = `${recordsPath(entity.key)}/export?format=csv&${listSearch({ where: effectiveWhere, q: q || undefined, sort, fields: shown }).slice(1)}`;
+  }
+
+  function openSaved(saved: ListState) {
+    const next = sanitizeState(saved, entity.fields.map((f) => f.key), defaults);
+    setSearchText(next.q);
+    if (next.query.rules.length) setShowFilter(true);
+    update(next);
+  }
+
+  const columns: ColumnsType<RecordData> = shown.map((field) => ({
+    key: field.key,
+    dataIndex: field.key,
+    title: localized(field.label, language) ?? field.key,
+    sorter: UNSORTABLE.has(field.type) ? undefined : { multiple: 1 },
+    sortOrder: sortOrderOf(state.sort, field.key),
+    render: (_: unknown, record: RecordData) =>
+      field.key === titleField ? (
+        <Link to={paths.record(entity.key, record.id)} data-testid="record-link" tabIndex={-1}>
+          {record[field.key] === null || record[field.key] === undefined || record[field.key] === '' ? `#${record.id}` : <FieldValue field={field} record={record} />}
+        </Link>
+      ) : (
+        <FieldValue field={field} record={record} />
+      ),
+  }));
+
+  function onSort(sorter: SorterResult<RecordData> | SorterResult<RecordData>[]) {
+    const list = (Array.isArray(sorter) ? sorter : [sorter]).map((s) => ({ field: String(s.columnKey ?? ''), order: s.order }));
+    update({ sort: sortParam(list.filter((s) => s.field)) });
+  }
+
   const answer = records.data;
-  const filterCount = filter ? JSON.stringify(filter).split('"var"').length - 1 : 0;
+  const total = answer?.total;
+  const columnChooser = (
+    <Checkbox.Group
+      data-testid="column-chooser"
+      value={state.columns}
+      onChange={(values) => {
+        const chosen = entity.fields.map((f) => f.key).filter((k) => values.includes(k));
+        if (chosen.length) update({ columns: chosen });
+      }}
+    >
+      <Space direction="vertical">
+        {entity.fields.map((f) => (
+          <Checkbox key={f.key} value={f.key}>
+            {localized(f.label, language) ?? f.key}
+          </Checkbox>
+        ))}
+      </Space>
+    </Checkbox.Group>
+  );
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="list-view">
       <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
         <Space wrap>
           <Input.Search
-            allowClear
             data-testid="list-search"
             aria-label={t('lists.search')}
-            placeholder={t('lists.searchPlaceholder', { entity: localized(entity.plural_label ?? entity.label, language) ?? '' })}
-            onSearch={(value) => {
-              setQ(value.trim());
-              restart();
+            placeholder={t('lists.search')}
+            allowClear
+            value={searchText}
+            onChange={(e) => {
+              setSearchText(e.target.value);
+              if (!e.target.value) update({ q: '' });
             }}
-            style={{ width: 260 }}
+            onSearch={(text) => update({ q: text.trim() })}
+            style={{ width: 240 }}
           />
-          <Button icon={<FilterOutlined />} onClick={() => setFilterOpen((open) => !open)} type={filter ? 'primary' : 'default'} data-testid="filter-toggle" aria-expanded={filterOpen}>
-            {filter ? t('lists.filterActive', { count: filterCount }) : t('lists.filter')}
-          </Button>
-          <Dropdown
-            trigger={['click']}
-            popupRender={() => (
-              <div style={{ background: '#fff', padding: 12, boxShadow: '0 6px 16px rgba(0,0,0,.12)', borderRadius: 8, maxHeight: 360, overflow: 'auto' }}>
-                <Checkbox.Group
-                  data-testid="column-chooser"
-                  value={shown}
-                  onChange={(keys) => setShown(entity.fields.map((f) => f.key).filter((k) => keys.includes(k)))}
-                  style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-                  options={entity.fields.map((f) => ({ value: f.key, label: label(f) }))}
-                />
-              </div>
-            )}
-          >
-            <Button icon={<SettingOutlined />} data-testid="columns-button">
-              {t('lists.columns')}
+          <Badge count={userWhere ? state.query.rules.length : 0} size="small">
+            <Button data-testid="filter-toggle" icon={<FilterOutlined />} onClick={() => setShowFilter((v) => !v)} aria-expanded={showFilter}>
+              {t('lists.filter')}
             </Button>
-          </Dropdown>
+          </Badge>
+          <Popover content={columnChooser} trigger="click" title={t('lists.columns')}>
+            <Button data-testid="columns-button">{t('lists.columns')}</Button>
+          </Popover>
+          <SavedViews entity={entity.key} current={state} onOpen={openSaved} />
         </Space>
         <Space wrap>
-          <Tooltip title={t('lists.export')}>
-            <Button icon={<DownloadOutlined />} href={exportHref} download data-testid="export-csv">
-              {t('lists.export')}
-            </Button>
-          </Tooltip>
-          <Button icon={<UploadOutlined />} onClick={() => navigate(paths.importRecords(entity.key))} data-testid="import-button">
+          <Button data-testid="export-csv" icon={<DownloadOutlined />} href={exportUrl(entity.key, { where, q: state.q || undefined, sort: state.sort, fields: state.columns })} download>
+            {t('lists.exportCsv')}
+          </Button>
+          <Button data-testid="import-button" icon={<ImportOutlined />} onClick={() => navigate(paths.importRecords(entity.key))}>
             {t('lists.import')}
           </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(paths.newRecord(entity.key))} data-testid="new-record">
-            {t('lists.new')}
+          <Button data-testid="new-record" type="primary" icon={<PlusOutlined />} onClick={() => navigate(paths.newRecord(entity.key))}>
+            {t('lists.newRecord')}
           </Button>
         </Space>
       </Space>
-      {filterOpen && (
-        <Suspense fallback={null}>
-          <FilterBuilder
-            entity={entity}
-            onApply={(logic) => {
-              setFilter(logic);
-              restart();
-            }}
-          />
+      {showFilter && (
+        <Suspense fallback={<Typography.Text type="secondary">{t('lists.loadingFilter')}</Typography.Text>}>
+          <FilterBuilder fields={entity.fields} query={state.query} onChange={(q) => update({ query: q })} />
+          {state.query.rules.length > 0 && (
+            <Button size="small" data-testid="filter-clear" onClick={() => update({ query: emptyQuery })}>
+              {t('lists.clearFilter')}
+            </Button>
+          )}
         </Suspense>
       )}
-      {selected.length > 0 && (
-        <Suspense fallback={null}>
-        <BulkActions
-          entity={entity}
-          ids={selected}
-          onDone={() => {
-            setSelected([]);
-            void records.refetch();
-          }}
-        />
-        </Suspense>
-      )}
-      {records.error ? (
+      <BulkActions
+        entity={entity.key}
+        fields={entity.fields}
+        selected={selected}
+        onDone={() => {
+          setSelected([]);
+          void client.invalidateQueries({ queryKey: queryKeys.records(entity.key) });
+        }}
+      />
+      {records.error && !answer ? (
         <LoadError error={records.error} onRetry={() => void records.refetch()} />
       ) : (
-        <Table<RecordData>
-          data-testid="records-table"
-          rowKey="id"
-          size="middle"
-          loading={records.isFetching}
-          columns={columns}
-          dataSource={answer?.items ?? []}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('lists.empty') }}
-          rowSelection={{ selectedRowKeys: selected, onChange: setSelected }}
-          onChange={(_pagination, _filters, sorter) => {
-            setSort(sortFromSorter(sorter as SorterState | SorterState[]));
-            restart();
-          }}
-          onRow={(record) => ({
-            tabIndex: 0,
-            'data-testid': 'record-row',
-            'data-record-id': String(record.id),
-            onKeyDown: (event) => {
-              if (event.key === 'Enter' && event.target === event.currentTarget) navigate(paths.record(entity.key, record.id));
-            },
-          })}
-        />
+        <>
+          {records.error && <Alert type="error" showIcon message={records.error instanceof Error ? records.error.message : String(records.error)} data-testid="list-error" />}
+          <Table<RecordData>
+            data-testid="list-table"
+            rowKey={(r) => String(r.id)}
+            size="middle"
+            loading={records.isFetching}
+            columns={columns}
+            dataSource={answer?.items ?? []}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            showSorterTooltip={false}
+            locale={{ emptyText: records.isLoading ? ' ' : <Empty description={t('lists.empty')} /> }}
+            rowSelection={{ selectedRowKeys: selected.map(String), onChange: (keys) => setSelected(keys.map((k) => (/^\d+$/.test(String(k)) ? Number(k) : String(k)))) }}
+            onChange={(_pagination, _filters, sorter) => onSort(sorter)}
+            onRow={(record) => ({
+              tabIndex: 0,
+              'data-testid': `row-${record.id}`,
+              onKeyDown: (event) => {
+                if (event.key === 'Enter' && event.target === event.currentTarget) navigate(paths.record(entity.key, record.id));
+              },
+            })}
+          />
+        </>
       )}
       <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
-        <Typography.Text type="secondary" data-testid="list-total" data-total={answer?.total ?? ''}>
-          {answer && answer.total !== null
-            ? answer.total_is_estimate
-              ? t('lists.totalEstimate', { count: answer.total })
-              : t('lists.total', { count: answer.total })
-            : ''}
+        <Typography.Text data-testid="list-total">
+          {total === null || total === undefined ? '' : t(answer?.total_is_estimate ? 'lists.totalEstimate' : 'lists.total', { total: total.toLocaleString(language) })}
         </Typography.Text>
         <Space>
-          <Select
-            aria-label={t('lists.pageSize', { size: limit })}
-            value={limit}
-            onChange={(size: number) => {
-              setLimit(size);
-              restart();
-            }}
-            options={PAGE_SIZES.map((size) => ({ value: size, label: t('lists.pageSize', { size }) }))}
-            data-testid="page-size"
-          />
-          <Button disabled={paging.page === 0} onClick={() => setPaging(previousPage(paging))} data-testid="page-previous">
+          <Button data-testid="page-previous" disabled={pageNumber(cursors) === 1} onClick={() => setCursors(previousPage)}>
             {t('lists.previous')}
           </Button>
-          <Button disabled={!answer?.next_cursor} onClick={() => setPaging(nextPage(paging, answer?.next_cursor ?? null))} data-testid="page-next">
+          <Typography.Text data-testid="page-number">{t('lists.page', { page: pageNumber(cursors) })}</Typography.Text>
+          <Button data-testid="page-next" disabled={!answer?.next_cursor} onClick={() => answer?.next_cursor && setCursors((c) => nextPage(c, answer.next_cursor as string))}>
             {t('lists.next')}
           </Button>
+          <Select
+            data-testid="page-size"
+            aria-label={t('lists.pageSize', { size: pageSize })}
+            value={pageSize}
+            onChange={(size: number) => {
+              setPageSize(size);
+              setCursors(firstPage);
+            }}
+            options={PAGE_SIZES.map((size) => ({ value: size, label: t('lists.pageSize', { size }) }))}
+          />
         </Space>
       </Space>
     </Space>
