@@ -1,10 +1,9 @@
-// frappe-gantt inside React: the chart is created once in a ref'd element, refreshed when the
+// frappe-gantt inside React (its stylesheet comes in through gantt.css): the chart is created once in a ref'd element, refreshed when the
 // rows, the view mode or the language change, and its DOM removed on unmount, so React never
 // touches the nodes frappe-gantt owns. The callbacks are read through refs so a new closure
 // does not rebuild the chart.
 
 import Gantt, { type FrappeTask } from 'frappe-gantt';
-import 'frappe-gantt/dist/frappe-gantt.css';
 import { useEffect, useRef } from 'react';
 import type { GanttRow } from './boardLogic';
 
