@@ -19,12 +19,13 @@ import { queryKeys } from '../../app/queries';
 import { FieldValue } from '../../fields/FieldValue';
 import { localized } from '../../i18n/localized';
 import type { EntityViewProps } from '../shell/viewProps';
-import { BulkActions } from './BulkActions';
 import { combineWhere, firstPage, nextPage, pageNumber, previousPage, queryToJsonLogic, sortOrderOf, sortParam, viewSort, type CursorStack } from './listQuery';
 import { emptyQuery, sanitizeState, type ListState } from './listState';
 import { SavedViews } from './SavedViews';
 
 const FilterBuilder = lazy(() => import('./FilterBuilder'));
+/** Loaded once a row is first chosen: the edit and delete controls are not part of the first load. */
+const BulkActions = lazy(() => import('./BulkActions').then((m) => ({ default: m.BulkActions })));
 const PAGE_SIZES = [25, 50, 100, 200];
 const UNSORTABLE = new Set(['multi_select', 'tags', 'attachment', 'sub_table', 'long_text', 'rich_text']);
 
@@ -47,6 +48,7 @@ export function ListView(props: EntityViewProps) {
   const [pageSize, setPageSize] = useState(50);
   const [cursors, setCursors] = useState<CursorStack>(firstPage);
   const [selected, setSelected] = useState<RecordId[]>([]);
+  const [bulkUsed, setBulkUsed] = useState(false);
 
   const fieldsByKey = useMemo(() => new Map(entity.fields.map((f) => [f.key, f])), [entity.fields]);
   const shown = state.columns.map((key) => fieldsByKey.get(key)).filter((f): f is FieldDefinition => Boolean(f));
@@ -166,15 +168,19 @@ export function ListView(props: EntityViewProps) {
           )}
         </Suspense>
       )}
-      <BulkActions
-        entity={entity.key}
-        fields={entity.fields}
-        selected={selected}
-        onDone={() => {
-          setSelected([]);
-          void client.invalidateQueries({ queryKey: queryKeys.records(entity.key) });
-        }}
-      />
+      {bulkUsed && (
+        <Suspense fallback={null}>
+          <BulkActions
+            entity={entity.key}
+            fields={entity.fields}
+            selected={selected}
+            onDone={() => {
+              setSelected([]);
+              void client.invalidateQueries({ queryKey: queryKeys.records(entity.key) });
+            }}
+          />
+        </Suspense>
+      )}
       {records.error && !answer ? (
         <LoadError error={records.error} onRetry={() => void records.refetch()} />
       ) : (
@@ -191,7 +197,11 @@ export function ListView(props: EntityViewProps) {
             scroll={{ x: 'max-content' }}
             showSorterTooltip={false}
             locale={{ emptyText: records.isLoading ? ' ' : <Empty description={t('lists.empty')} /> }}
-            rowSelection={{ selectedRowKeys: selected.map(String), onChange: (keys) => setSelected(keys.map((k) => (/^\d+$/.test(String(k)) ? Number(k) : String(k)))) }}
+            rowSelection={{ selectedRowKeys: selected.map(String), onChange: (keys) => {
+                if (keys.length) setBulkUsed(true);
+                setSelected(keys.map((k) => (/^\d+$/.test(String(k)) ? Number(k) : String(k))));
+              },
+            }}
             onChange={(_pagination, _filters, sorter) => onSort(sorter)}
             onRow={(record) => ({
               tabIndex: 0,
