@@ -345,6 +345,23 @@ def _import_op(entity: str, scope: list[Any]) -> dict[str, Any]:
     return operation
 
 
+def _export_op(entity: str, scope: list[Any]) -> dict[str, Any]:
+    operation = _op(
+        f"Export {entity} records as CSV (UTF-8 with BOM; the list's rows and fields, needs the export grant)",
+        params=scope
+        + [
+            _query("format", {"type": "string", "enum": ["csv"]}),
+            _query("where", {"type": "string"}, "JsonLogic filter, URL-encoded JSON"),
+            _query("q", {"type": "string"}, "text search over text fields"),
+            _query("sort", {"type": "string"}, "comma-separated fields, '-' for descending"),
+            _query("fields", {"type": "string"}, "comma-separated columns (id, _created_at, _updated_at too)"),
+        ],
+        errors=(400, 401, 403, 404),
+    )
+    operation["responses"]["200"]["content"] = {"text/csv": {"schema": {"type": "string"}}}
+    return operation
+
+
 def record_paths(entity: str, record: str, write: str, *, generic: bool) -> dict[str, Any]:
     base = f"/api/records/{entity}"
     scope = [_path_param("entity")] if generic else []
@@ -384,6 +401,7 @@ def record_paths(entity: str, record: str, write: str, *, generic: bool) -> dict
             ),
         },
         f"{base}/import": {"post": _import_op(entity, scope)},
+        f"{base}/export": {"get": _export_op(entity, scope)},
         f"{base}/aggregate": {
             "get": _op(
                 f"Group and total {entity} records",

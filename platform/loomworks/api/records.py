@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request, stream_with_context
 
 from ..errors import BadRequest, NotFound, field_error
 from ..records import aggregate as aggregation
 from ..records import service
+from ..records.export import export_csv
 from ..records.query import ListParams, list_records
 from .context import bool_param, int_param, json_body, json_param, list_param, transaction
 from .converters import MAX_ID_DIGITS
@@ -45,6 +48,50 @@ def aggregate(entity: str) -> Any:
         return aggregation.aggregate(
             tx, entity, list_param("group_by"), list_param("metrics") or ["count"], json_param("where")
         )
+
+
+@bp.get("/<entity>/export")
+def export(entity: str) -> Any:
+    """The list as CSV (UTF-8 with BOM), streamed batch by batch; ``format`` must be csv."""
+    wanted = request.args.get("format") or "csv"
+    if wanted != "csv":
+        raise BadRequest("format must be csv", [field_error("format", f"unsupported format {wanted[:20]!r}")])
+    params = ListParams(
+        where=json_param("where"), q=request.args.get("q") or None, sort=list_param("sort"), fields=list_param("fields")
+    )
+    from .forms import request_locale
+
+    locale = request_locale()
+
+    def generate() -> Any:
+        with transaction() as tx:
+            chunks = export_csv(tx, entity, params, locale)
+            label = tx.runtime.entities.get(tx.conn, entity).label
+            yield _filename(entity, label, locale)
+            yield from chunks
+
+    stream = stream_with_context(generate())
+    filename = next(stream)  # runs every check: a refusal is an ordinary JSON error, not a broken download
+    first = next(stream)
+    response = Response(_prepend(first, stream), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = filename
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _prepend(first: str, rest: Any) -> Any:
+    yield first
+    yield from rest
+
+
+def _filename(entity: str, label: Any, locale: str) -> str:
+    """``attachment; filename=<key>-<date>.csv`` plus RFC 5987 ``filename*`` with the label."""
+    today = datetime.now(UTC).date().isoformat()
+    name = (label.get(locale) or label.get("en")) if isinstance(label, dict) else None
+    ascii_name = f"{entity}-{today}.csv"
+    readable = f"{name or entity}-{today}.csv"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable, safe='')}"
 
 
 @bp.get("/<entity>/<record_id>")

@@ -70,8 +70,12 @@ def readable_specs(tx: Tx) -> list[EntitySpec]:
     return specs
 
 
+CALLER_ACTIONS = ("create", "update", "delete", "export", "import", "transition")
+
+
 def _reader_view(tx: Tx, granted: Permissions, stored: store.StoredDefinition) -> dict[str, Any] | None:
     described = _describe(stored)
+    described["permissions"] = caller_permissions(granted, stored.key)
     if granted.changes_definitions:
         return described
     if not granted.grants_for(stored.key, "read"):
@@ -79,6 +83,12 @@ def _reader_view(tx: Tx, granted: Permissions, stored: store.StoredDefinition) -
     hidden = definition_hidden(tx, EntitySpec.from_json(stored.effective, stored.version))
     described["fields"] = [f for f in described["fields"] if f["key"] not in hidden and not f.get("removed")]
     return described
+
+
+def caller_permissions(granted: Permissions, entity: str) -> dict[str, bool]:
+    """Whether the caller may do each record action on ``entity`` at all (row scopes aside):
+    the browser shows New, Edit, Delete, Export, Import and transition buttons by it."""
+    return {action: bool(granted.grants_for(entity, action)) for action in CALLER_ACTIONS}
 
 
 def create_entity(tx: Tx, doc: Any) -> dict[str, Any]:

@@ -62,8 +62,7 @@ class SortKey:
 def list_records(tx: Tx, entity: str, params: ListParams) -> dict[str, Any]:
     spec = tx.runtime.entities.get(tx.conn, entity)
     authorize(tx, "read", f"entity:{entity}")
-    tables = tx.runtime.tables_for(spec)
-    table = tables.main
+    table = tx.runtime.tables_for(spec).main
     access = entity_access(tx, spec, "read")
     condition = build_condition(tx, spec, params, access)
     keys = sort_keys(spec, table, params.sort, access.restricted)
@@ -72,13 +71,32 @@ def list_records(tx: Tx, entity: str, params: ListParams) -> dict[str, Any]:
     if params.cursor:
         page_condition = and_(condition, _after(keys, decode_cursor(params.cursor, signature, keys)))
     fields = projection(spec, params.fields, access.hidden)
+    limit = _limit(params.limit)
+    records, rows, more = read_page(tx, spec, access, fields, keys, page_condition, limit)
+    next_cursor = encode_cursor(signature, keys, rows[-1]) if more and rows else None
+    total, estimate = count(tx.conn, table, condition) if params.with_total else (None, False)
+    return {"items": records, "next_cursor": next_cursor, "total": total, "total_is_estimate": estimate}
+
+
+def read_page(
+    tx: Tx,
+    spec: EntitySpec,
+    access: EntityAccess,
+    fields: list[Any],
+    keys: list[SortKey],
+    condition: ColumnElement[bool],
+    limit: int,
+) -> tuple[list[dict[str, Any]], list[Any], bool]:
+    """One keyset page as the reader sees it: records (related data attached, masked fields
+    dropped), their rows (for the next cursor) and whether more rows follow."""
+    tables = tx.runtime.tables_for(spec)
+    table = tables.main
     order = []
     for key in keys:
         ordered = key.column.desc() if key.descending else key.column.asc()
         order.append(ordered.nulls_last())
-    limit = _limit(params.limit)
-    statement = select(table, *access.mask_columns()).where(page_condition).order_by(*order).limit(limit + 1)
-    rows = tx.conn.execute(statement).mappings().all()
+    statement = select(table, *access.mask_columns()).where(condition).order_by(*order).limit(limit + 1)
+    rows = list(tx.conn.execute(statement).mappings().all())
     more = len(rows) > limit
     rows = rows[:limit]
     read = RecordReader(fields, table.c.keys())
@@ -87,9 +105,12 @@ def list_records(tx: Tx, entity: str, params: ListParams) -> dict[str, Any]:
     if access.masks:
         for record, row in zip(records, rows, strict=True):
             strip_invisible(record, visible_keys(access, spec, row), spec)
-    next_cursor = encode_cursor(signature, keys, rows[-1]) if more and rows else None
-    total, estimate = count(tx.conn, table, condition) if params.with_total else (None, False)
-    return {"items": records, "next_cursor": next_cursor, "total": total, "total_is_estimate": estimate}
+    return records, rows, more
+
+
+def after_row(keys: list[SortKey], row: Any) -> ColumnElement[bool]:
+    """Rows strictly after ``row`` in the order of ``keys`` (the next keyset page)."""
+    return _after(keys, [row[k.column.name] for k in keys])
 
 
 def build_condition(tx: Tx, spec: EntitySpec, params: ListParams, access: EntityAccess) -> ColumnElement[bool]:
