@@ -58,6 +58,14 @@ def test_the_listing_offers_what_the_caller_may_take_from_the_current_state(peop
     assert offered(people, people.mgr1, contract) == ["cancel"]
 
 
+def test_a_record_without_a_workflow_offers_nothing_rather_than_a_404(people: People) -> None:
+    contract = people.contract()  # no workflow defined on contracts yet
+    status, body = people.rep.get(f"/api/records/contract/{contract['id']}/transitions")
+    assert status == 200 and body == {"items": [], "workflows": []}
+    assert people.take(people.rep, contract, "submit", {})[0] == 404  # taking one still names the problem
+    assert people.rep.get("/api/records/contract/999999/transitions")[0] == 404
+
+
 def test_the_form_guard_and_state_are_checked_with_errors_that_name_the_field(people: People) -> None:
     people.workflow(review_workflow())
     contract = people.contract()

@@ -56,9 +56,13 @@ export interface WorkflowLogEntry {
   id: number;
   at: string;
   workflow: string;
+  /** `transitioned`, or an approval event (`requested`, `approved`, ...). */
   event: string;
   transition: string | null;
-  actor: { id: number | null; name: string | null; email: string | null };
+  user: { id: number | null; name: string | null; email: string | null } | null;
+  from: string | null;
+  to: string | null;
+  comment: string | null;
   [key: string]: unknown;
 }
 

@@ -40,14 +40,17 @@ BODY_KEYS = ("comment", "fields", "_version")
 
 
 def list_transitions(tx: Tx, entity: str, record_id: Any) -> dict[str, Any]:
-    """The record's state in each active workflow, and what the caller may take from it now."""
+    """The record's state in each active workflow, and what the caller may take from it now.
+
+    A record of an entity without a workflow simply offers nothing (empty lists, not a 404):
+    the record page asks every record the same question."""
     readable = get_record(tx, entity, record_id)  # the caller may read it, or it is a 404
     record = system_view(tx, entity, record_id)
     from .approvals import pending_for
 
     result: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
-    for workflow in _workflows(tx, entity):
+    for workflow in tx.runtime.workflows.get(tx).active_on(entity):
         pending = pending_for(tx, entity, record_id, workflow.key)
         state = record.get(workflow.field)
         open_now = [] if pending else offered(tx, workflow, record)
