@@ -13,7 +13,8 @@ from ..errors import BadRequest, field_error
 from ..templates.apps import list_apps
 from ..views.dashboards import DASHBOARDS, dashboard_figures, readable_dashboards
 from ..views.definitions import VIEWS, readable_views
-from .context import transaction
+from ..views.saved import create_saved_view, delete_saved_view, list_saved_views, update_saved_view
+from .context import json_body, transaction
 from .document_routes import add_document_routes
 
 definitions_bp = Blueprint("view_definitions", __name__, url_prefix="/api/meta")
@@ -52,3 +53,30 @@ def get_dashboard(key: str) -> Any:
             raise BadRequest("filters is not JSON", [field_error("filters", "must be a JSON object")]) from None
     with transaction() as tx:
         return dashboard_figures(tx, key, parsed)
+
+
+@bp.get("/saved-views")
+def saved_views() -> Any:
+    with transaction() as tx:
+        return list_saved_views(tx, request.args.get("entity") or None)
+
+
+@bp.post("/saved-views")
+def save_view() -> Any:
+    body = json_body()
+    with transaction() as tx:
+        return create_saved_view(tx, body), 201
+
+
+@bp.patch("/saved-views/<id:view_id>")
+def change_saved_view(view_id: int) -> Any:
+    body = json_body()
+    with transaction() as tx:
+        return update_saved_view(tx, view_id, body)
+
+
+@bp.delete("/saved-views/<id:view_id>")
+def remove_saved_view(view_id: int) -> Any:
+    with transaction() as tx:
+        delete_saved_view(tx, view_id)
+    return "", 204

@@ -19,6 +19,7 @@ def create_system_tables(conn: Connection) -> None:
     from ..meta import models as _meta  # noqa: F401
     from ..records import models as _records  # noqa: F401
     from ..templates import models as _templates  # noqa: F401
+    from ..views import saved as _saved_views  # noqa: F401
     from ..workflows import models as _workflows  # noqa: F401
 
     SYSTEM_METADATA.create_all(conn, checkfirst=True)
