@@ -55,7 +55,7 @@ export function GanttView({ entity, view, where }: EntityViewProps) {
   const dependencies = useQuery({
     queryKey: [...queryKeys.records(deps?.entity ?? '-'), 'gantt-deps', taskIds],
     queryFn: ({ signal }) =>
-      listRecords(deps!.entity, { where: { in: [{ var: deps!.to }, taskIds] }, limit: 1000 }, signal),
+      listRecords(deps!.entity, { where: { in: [{ var: deps!.to }, taskIds] }, limit: 500 }, signal),
     enabled: Boolean(deps) && taskIds.length > 0,
   });
   const milestones = useQuery({

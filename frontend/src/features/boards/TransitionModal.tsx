@@ -70,7 +70,7 @@ export function TransitionModal({ entity, record, transition, onSubmit, onCancel
       okButtonProps={{ 'data-testid': 'transition-confirm' } as ButtonProps}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" initialValues={initial} data-testid="transition-form">
+      <Form form={form} name="transition" layout="vertical" initialValues={initial} data-testid="transition-form">
         {fields.map(({ spec, def }) => (
           <Form.Item
             key={def.key}
