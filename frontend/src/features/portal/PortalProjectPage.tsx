@@ -57,7 +57,7 @@ export function PortalProjectPage() {
   const documents = useRecordList('document', byProject, ['name']);
   if (project.error instanceof ApiError && (project.error.status === 404 || project.error.status === 403)) {
     return (
-      <Result status="404" title={t('portal.notFound')} extra={<Link to={portalPaths.home()}>{t('portal.back')}</Link>} />
+      <Result status="404" data-testid="portal-not-found" title={t('portal.notFound')} extra={<Link to={portalPaths.home()}>{t('portal.back')}</Link>} />
     );
   }
   const all = [project, milestones, documents];

@@ -1,5 +1,6 @@
 // The NPS survey for one project (the nps_survey form's questions: score 0-10 and a reason),
-// answered as the signed-in customer and saved as an nps_response of that project.
+// answered as the signed-in customer and saved as an nps_response of that project. The contact
+// is left out: the customer role cannot read contacts, so the server refuses to link one.
 
 import { Alert, Button, Card, Form, Input, Radio, Result, Space, Typography } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -35,7 +36,6 @@ export function PortalSurveyPage() {
         ...values,
         project: project.data?.id,
         company: project.data?.customer ?? null,
-        contact: project.data?.customer_contact ?? null,
         project_manager: project.data?.manager ?? null,
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.records('nps_response') }),
