@@ -5,7 +5,7 @@
 
 import { AuditOutlined, BellOutlined, DashboardOutlined, DatabaseOutlined, LogoutOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Dropdown, Layout, Menu, Select, Space, Tooltip, Typography } from 'antd';
+import { Badge, Button, Layout, Popover, Select, Space, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { AppSummary } from '../api/apps';
@@ -17,6 +17,7 @@ import { paths } from './paths';
 import { isPortalUser } from './portal';
 import { queryKeys, useApps } from './queries';
 import { useSession } from './session';
+import './shell.css';
 
 const INBOX_POLL_MS = 30_000;
 
@@ -59,33 +60,29 @@ function Navigation({ apps, current }: { apps: AppSummary[]; current: AppSummary
   const { pathname } = useLocation();
   const language = i18n.language;
   if (!current) return null;
-  const items = [
+  const groups = [
     {
       key: 'records',
-      type: 'group' as const,
       label: t('shell.records'),
-      children: current.entities.map((entity) => ({
-        key: paths.list(entity.key),
+      links: current.entities.map((entity) => ({
+        to: paths.list(entity.key),
         icon: <DatabaseOutlined />,
-        label: <Link to={paths.list(entity.key)} data-testid={`nav-entity-${entity.key}`}>{localized(entity.plural_label, language) ?? entity.key}</Link>,
+        testId: `nav-entity-${entity.key}`,
+        label: localized(entity.plural_label, language) ?? entity.key,
       })),
     },
-    ...(current.dashboards.length
-      ? [
-          {
-            key: 'dashboards',
-            type: 'group' as const,
-            label: t('shell.dashboards'),
-            children: current.dashboards.map((board) => ({
-              key: paths.dashboard(board.key),
-              icon: <DashboardOutlined />,
-              label: <Link to={paths.dashboard(board.key)} data-testid={`nav-dashboard-${board.key}`}>{localized(board.label, language) ?? board.key}</Link>,
-            })),
-          },
-        ]
-      : []),
-  ];
-  const selected = items.flatMap((group) => group.children).find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`));
+    {
+      key: 'dashboards',
+      label: t('shell.dashboards'),
+      links: current.dashboards.map((board) => ({
+        to: paths.dashboard(board.key),
+        icon: <DashboardOutlined />,
+        testId: `nav-dashboard-${board.key}`,
+        label: localized(board.label, language) ?? board.key,
+      })),
+    },
+  ].filter((group) => group.links.length > 0);
+  const active = (to: string) => pathname === to || pathname.startsWith(`${to}/`);
   return (
     <nav aria-label={t('shell.menu')}>
       <div style={{ padding: 12 }}>
@@ -101,7 +98,23 @@ function Navigation({ apps, current }: { apps: AppSummary[]; current: AppSummary
           options={apps.map((app) => ({ value: app.key, label: localized(app.title, language) ?? app.key }))}
         />
       </div>
-      <Menu mode="inline" items={items} selectedKeys={selected ? [selected.key] : []} style={{ borderInlineEnd: 0 }} />
+      {groups.map((group) => (
+        <div key={group.key} className="loom-nav-group">
+          <Typography.Text type="secondary" className="loom-nav-title">
+            {group.label}
+          </Typography.Text>
+          <ul>
+            {group.links.map((link) => (
+              <li key={link.to}>
+                <Link to={link.to} data-testid={link.testId} className={active(link.to) ? 'loom-nav-link loom-nav-active' : 'loom-nav-link'} aria-current={active(link.to) ? 'page' : undefined}>
+                  {link.icon}
+                  <span>{link.label}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
     </nav>
   );
 }
@@ -134,14 +147,19 @@ export function AppShell() {
           {staff && <InboxButtons />}
           <LanguageSwitch />
           {user && (
-            <Dropdown
-              menu={{ items: [{ key: 'out', icon: <LogoutOutlined />, label: <span data-testid="sign-out">{t('app.signOut')}</span>, onClick: leave }] }}
-              trigger={['click']}
+            <Popover
+              trigger="click"
+              placement="bottomRight"
+              content={
+                <Button type="text" icon={<LogoutOutlined />} onClick={leave} data-testid="sign-out">
+                  {t('app.signOut')}
+                </Button>
+              }
             >
               <Button type="text" data-testid="account-menu" aria-label={t('shell.account')}>
                 {user.name || user.email}
               </Button>
-            </Dropdown>
+            </Popover>
           )}
         </Space>
       </Layout.Header>
