@@ -1,6 +1,6 @@
 // The Deals list as a rep uses it, in English and Chinese: localized columns, search, a filter
 // built in the filter builder (checked against the API), sort, paging, bulk edit and bulk delete
-// of the rep's own new records, CSV export, and the import wizard (as the sales manager, who
+// of the rep's own new records, a saved view reopened, CSV export, and the import wizard (as the sales manager, who
 // holds the import grant) with one bad row reported.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,12 +74,32 @@ it('shows localized columns, searches, filters like the API, sorts and pages', a
       const searched = await api.ok<{ total: number }>('GET', '/api/records/deal?limit=1&q=Renewal');
       await until(async () => ((await page.getByTestId('list-total').textContent()) ?? '').includes(`${searched.total} records`), 'searched total');
       await page.getByTestId('list-search').locator('input').fill('');
-      // Sort by amount, descending on the second click
-      const amountHeader = page.getByTestId('list-table').locator('thead th').filter({ hasText: 'Amount' });
-      await amountHeader.click();
-      await amountHeader.click();
+      // A plain header click sorts by that column alone (replacing the view's expected-close
+      // sort); the second click makes it descending. Compared with the API's own -amount order.
+      const header = (label: string) => page.getByTestId('list-table').locator('thead th').filter({ hasText: label });
+      const firstRowText = async () => (await page.getByTestId('list-table').locator('tbody tr[data-testid^="row-"]').first().textContent()) ?? '';
+      await header('Amount').click();
+      await until(async () => (await header('Amount').getAttribute('aria-sort')) === 'ascending', 'amount ascending');
+      await header('Amount').click();
+      await until(async () => (await header('Amount').getAttribute('aria-sort')) === 'descending', 'amount descending');
+      expect(await header('Expected close').getAttribute('aria-sort')).toBeNull();
       const top = await api.ok<{ items: { name: string }[] }>('GET', '/api/records/deal?limit=1&sort=-amount');
-      await until(async () => ((await page.getByTestId('list-table').locator('tbody tr[data-testid^="row-"]').first().textContent()) ?? '').includes(top.items[0].name), 'sorted by amount');
+      await until(async () => (await firstRowText()).includes(top.items[0].name), 'sorted by amount');
+      // Saved view: keep this sort under a name, reload (back to the view's sort), reopen it.
+      const viewName = `sv-${stamp}`;
+      await page.getByTestId('save-view').click();
+      await page.getByTestId('save-view-name').fill(viewName);
+      await page.getByTestId('save-view-ok').click();
+      await page.getByTestId('save-view-name').waitFor({ state: 'hidden' });
+      await page.reload();
+      await page.getByTestId('list-table').locator('tbody tr[data-testid^="row-"]').first().waitFor();
+      expect(await header('Amount').getAttribute('aria-sort')).toBeNull();
+      await page.getByTestId('saved-views').click();
+      await page.getByTestId(`saved-view-${viewName}`).click();
+      await until(async () => (await header('Amount').getAttribute('aria-sort')) === 'descending', 'saved sort reopened');
+      await until(async () => (await firstRowText()).includes(top.items[0].name), 'saved view rows');
+      const saved = await api.ok<{ items: { name: string; state: { sort: string[] } }[] }>('GET', '/api/saved-views?entity=deal');
+      expect(saved.items.find((v) => v.name === viewName)?.state.sort).toEqual(['-amount']);
       // Paging with 25 a page
       await page.getByTestId('page-size').click();
       await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '25' }).click();
@@ -101,7 +121,7 @@ it('shows localized columns, searches, filters like the API, sorts and pages', a
   }
 }, 90_000);
 
-it('bulk-edits and bulk-deletes two of the rep’s own new deals, and exports CSV', async () => {
+it('bulk-edits two of the rep’s own new deals, exports CSV, refuses the rep’s delete, lets the manager delete and undo', async () => {
   const made = [];
   for (const n of [1, 2]) made.push(await api.ok<{ id: number }>('POST', '/api/records/deal', { name: `ls-${stamp}-${n}`, stage: 'qualification', amount: 1000 + n }));
   const { page, problems } = await openDeals('en');
@@ -126,16 +146,33 @@ it('bulk-edits and bulk-deletes two of the rep’s own new deals, and exports CS
   const csv = readFileSync(file, 'utf-8');
   expect(csv.split(/\r?\n/)[0]).toContain('Name');
   expect(csv).toContain(`ls-${stamp}-1`);
-  // Delete both
-  for (const record of made) await page.getByTestId(`row-${record.id}`).locator('.ant-checkbox-input').check();
+  // A rep holds no delete grant on deals: each row's refusal is listed and the records stay.
+  const chooseBoth = async (on: Page) => {
+    for (const record of made) await on.getByTestId(`row-${record.id}`).locator('.ant-checkbox-input').check();
+  };
+  await chooseBoth(page);
   await page.getByTestId('bulk-delete').click();
   await page.getByTestId('bulk-delete-confirm').click();
-  await page.getByTestId('bulk-deleted').waitFor();
-  await until(async () => (await api.call('GET', `/api/records/deal/${made[0].id}`)).status === 404, 'deleted');
-  await page.getByTestId('bulk-undo').click();
-  await until(async () => (await api.call('GET', `/api/records/deal/${made[0].id}`)).status === 200, 'restored');
+  await page.getByTestId('bulk-errors').waitFor();
+  expect((await api.call('GET', `/api/records/deal/${made[0].id}`)).status).toBe(200);
   expect(unexpectedErrors(problems)).toEqual([]);
   await page.context().close();
+  // The sales manager, who may delete, deletes both and undoes it.
+  const managerSide = await openDeals('en', MANAGER);
+  const manager = managerSide.page;
+  await manager.getByTestId('list-search').locator('input').fill(`ls-${stamp}`);
+  await manager.getByTestId('list-search').locator('input').press('Enter');
+  await until(async () => (await rowCount(manager)) === 2, 'two rows for the manager');
+  await chooseBoth(manager);
+  await manager.getByTestId('bulk-delete').click();
+  await manager.getByTestId('bulk-delete-confirm').click();
+  await manager.getByTestId('bulk-deleted').waitFor();
+  expect(await manager.getByTestId('bulk-deleted').textContent()).toContain('2');
+  await until(async () => (await api.call('GET', `/api/records/deal/${made[0].id}`)).status === 404, 'deleted');
+  await manager.getByTestId('bulk-undo').click();
+  await until(async () => (await api.call('GET', `/api/records/deal/${made[0].id}`)).status === 200, 'restored');
+  expect(unexpectedErrors(managerSide.problems)).toEqual([]);
+  await manager.context().close();
 }, 60_000);
 
 it('imports a CSV through the wizard and reports the bad row', async () => {
@@ -154,6 +191,7 @@ it('imports a CSV through the wizard and reports the bad row', async () => {
     await screenshot(page, `lists-import-preview-${language}`);
     await page.getByTestId('import-run').click();
     await page.getByTestId('import-back').waitFor();
+    await screenshot(page, `lists-import-report-${language}`);
     const manager = new SeedApi(demoUrl);
     await manager.signIn(MANAGER, logins[MANAGER]);
     const found = await manager.ok<{ total: number }>('GET', `/api/records/deal?limit=1&q=im-${stamp}-${language}`);

@@ -101,16 +101,15 @@ export function BulkActions({ entity, fields, selected, onDone }: Props) {
     const answer = await run('update', selected, { [field.key]: value ?? null });
     if (answer) {
       setEditing(false);
-      void messages.success(t('lists.updated', { count: answer.succeeded }));
+      void messages.success(t('lists.updated', { count: answer.succeeded.length }));
     }
   }
 
   async function remove() {
-    const ids = [...selected];
-    const answer = await run('delete', ids);
+    const answer = await run('delete', [...selected]);
     if (!answer) return;
-    const refused = new Set(answer.errors.map((e) => String(e.id)));
-    const gone = ids.filter((id) => !refused.has(String(id)));
+    const gone = answer.succeeded;
+    if (gone.length === 0) return; // every row refused: the reasons are listed, nothing to undo
     const key = 'bulk-deleted';
     void messages.open({
       key,
@@ -118,7 +117,7 @@ export function BulkActions({ entity, fields, selected, onDone }: Props) {
       duration: 8,
       content: (
         <Space>
-          <span data-testid="bulk-deleted">{t('lists.deleted', { count: answer.succeeded })}</span>
+          <span data-testid="bulk-deleted">{t('lists.deleted', { count: answer.succeeded.length })}</span>
           {gone.length > 0 && (
             <Button
               size="small"
@@ -126,7 +125,7 @@ export function BulkActions({ entity, fields, selected, onDone }: Props) {
               data-testid="bulk-undo"
               onClick={() => {
                 messages.destroy(key);
-                void run('restore', gone).then((restored) => restored && void messages.success(t('lists.restored', { count: restored.succeeded })));
+                void run('restore', gone).then((restored) => restored && void messages.success(t('lists.restored', { count: restored.succeeded.length })));
               }}
             >
               {t('lists.undo')}

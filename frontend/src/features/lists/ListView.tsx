@@ -7,7 +7,7 @@ import { DownloadOutlined, FilterOutlined, ImportOutlined, PlusOutlined } from '
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Checkbox, Empty, Input, Popover, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { exportUrl } from '../../api/exports';
@@ -19,7 +19,7 @@ import { queryKeys } from '../../app/queries';
 import { FieldValue } from '../../fields/FieldValue';
 import { localized } from '../../i18n/localized';
 import type { EntityViewProps } from '../shell/viewProps';
-import { combineWhere, firstPage, nextPage, pageNumber, previousPage, queryToJsonLogic, sortOrderOf, sortParam, viewSort, type CursorStack } from './listQuery';
+import { changedColumn, clickSort, combineWhere, firstPage, nextPage, pageNumber, previousPage, queryToJsonLogic, sortOrderOf, viewSort, type CursorStack } from './listQuery';
 import { emptyQuery, sanitizeState, type ListState } from './listState';
 import { SavedViews } from './SavedViews';
 
@@ -93,9 +93,17 @@ export function ListView(props: EntityViewProps) {
       ),
   }));
 
+  /** Whether the header click being handled had Shift, Ctrl or Cmd held (adds a sort key). */
+  const additiveClick = useRef(false);
+  const noteModifiers = (event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => {
+    additiveClick.current = event.shiftKey || event.ctrlKey || event.metaKey;
+  };
+
   function onSort(sorter: SorterResult<RecordData> | SorterResult<RecordData>[]) {
-    const list = (Array.isArray(sorter) ? sorter : [sorter]).map((s) => ({ field: String(s.columnKey ?? ''), order: s.order }));
-    update({ sort: sortParam(list.filter((s) => s.field)) });
+    const reported = (Array.isArray(sorter) ? sorter : [sorter]).map((s) => ({ field: String(s.columnKey ?? ''), order: s.order })).filter((s) => s.field);
+    const sortable = shown.filter((f) => !UNSORTABLE.has(f.type)).map((f) => f.key);
+    const changed = changedColumn(state.sort, reported, sortable);
+    if (changed) update({ sort: clickSort(state.sort, changed.field, changed.order, additiveClick.current) });
   }
 
   const answer = records.data;
@@ -186,6 +194,8 @@ export function ListView(props: EntityViewProps) {
       ) : (
         <>
           {records.error && <Alert type="error" showIcon message={records.error instanceof Error ? records.error.message : String(records.error)} data-testid="list-error" />}
+          {/* Modifier keys are noted before the table handles the header click or Enter. */}
+          <div onMouseDownCapture={noteModifiers} onKeyDownCapture={noteModifiers}>
           <Table<RecordData>
             data-testid="list-table"
             rowKey={(r) => String(r.id)}
@@ -211,6 +221,7 @@ export function ListView(props: EntityViewProps) {
               },
             })}
           />
+          </div>
         </>
       )}
       <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>

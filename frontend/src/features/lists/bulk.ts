@@ -13,7 +13,8 @@ export interface BulkRowError {
 
 export interface BulkAnswer {
   action: 'update' | 'delete' | 'restore';
-  succeeded: number;
+  /** The ids written (the server lists them; their count is what the user is told). */
+  succeeded: RecordId[];
   failed: number;
   errors: BulkRowError[];
 }

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition } from '../../api/meta';
-import { combineWhere, firstPage, nextPage, pageNumber, previousPage, queryToJsonLogic, sortOrderOf, sortParam, viewSort } from './listQuery';
+import { changedColumn, clickSort, combineWhere, firstPage, nextPage, pageNumber, previousPage, queryToJsonLogic, sortOrderOf, sortParam, viewSort } from './listQuery';
 import { sanitizeState } from './listState';
 
 const fields: FieldDefinition[] = [
@@ -95,5 +95,23 @@ describe('sanitizeState', () => {
     const fallback = { columns: ['name'], query: { combinator: 'and', rules: [] }, sort: ['-amount'], q: '' };
     expect(sanitizeState({ columns: ['gone', 'amount'], q: 'x' }, ['name', 'amount'], fallback)).toEqual({ ...fallback, columns: ['amount'], q: 'x' });
     expect(sanitizeState(null, ['name'], fallback)).toEqual(fallback);
+  });
+});
+
+describe('header clicks', () => {
+  it('sorts by the clicked column alone on a plain click', () => {
+    expect(clickSort(['expected_close'], 'amount', 'ascend', false)).toEqual(['amount']);
+    expect(clickSort(['amount'], 'amount', 'descend', false)).toEqual(['-amount']);
+    expect(clickSort(['-amount'], 'amount', null, false)).toEqual([]);
+  });
+  it('adds, changes in place or drops a key with a modifier held', () => {
+    expect(clickSort(['expected_close'], 'amount', 'ascend', true)).toEqual(['expected_close', 'amount']);
+    expect(clickSort(['amount', 'name'], 'amount', 'descend', true)).toEqual(['-amount', 'name']);
+    expect(clickSort(['-amount', 'name'], 'amount', null, true)).toEqual(['name']);
+  });
+  it('finds the column the table changed, a missing sortable one as turned off', () => {
+    expect(changedColumn(['expected_close'], [{ field: 'amount', order: 'ascend' }], ['name', 'amount'])).toEqual({ field: 'amount', order: 'ascend' });
+    expect(changedColumn(['-amount'], [], ['name', 'amount'])).toEqual({ field: 'amount', order: null });
+    expect(changedColumn(['name'], [{ field: 'name', order: 'ascend' }], ['name', 'amount'])).toBeUndefined();
   });
 });

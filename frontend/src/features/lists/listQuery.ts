@@ -20,6 +20,35 @@ export function sortParam(columns: SortColumn[]): string[] {
   return columns.filter((c) => c.order).map((c) => (c.order === 'descend' ? `-${c.field}` : c.field));
 }
 
+/**
+ * The `sort` parameter after a click on `field`'s header, the table's next order for it given.
+ * A plain click sorts by that column alone (its order cycling ascend → descend → off); with
+ * Shift, Ctrl or Cmd held (`additive`) the column is added as a further key, or changed or
+ * dropped in place if it is one already, so earlier keys keep their precedence.
+ */
+export function clickSort(current: string[], field: string, order: SortColumn['order'], additive: boolean): string[] {
+  const key = order === 'descend' ? `-${field}` : order === 'ascend' ? field : null;
+  if (!additive) return key ? [key] : [];
+  const at = current.findIndex((s) => s === field || s === `-${field}`);
+  if (at < 0) return key ? [...current, key] : current;
+  const next = [...current];
+  if (key) next[at] = key;
+  else next.splice(at, 1);
+  return next;
+}
+
+/**
+ * The column whose order the table's report changed compared with `current`, if any. The table
+ * reports only sorted columns, so a sortable column missing from the report has been turned off.
+ */
+export function changedColumn(current: string[], reported: SortColumn[], sortable: string[]): SortColumn | undefined {
+  for (const field of sortable) {
+    const order = reported.find((c) => c.field === field)?.order ?? null;
+    if (order !== sortOrderOf(current, field)) return { field, order };
+  }
+  return undefined;
+}
+
 /** The view's sort as the list's initial `sort` parameter. */
 export function viewSort(view: ViewDefinition): string[] {
   return (view.sort ?? []).map((s) => (s.direction === 'desc' ? `-${s.field}` : s.field));
