@@ -3,9 +3,10 @@
 // allow with an explanation, asks a proposal's amount and close date in a small form; the
 // close calendar shows the deal on its date; the task Gantt shows bars, dependency arrows and
 // milestone markers. Each screen in English and Chinese, without console errors.
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { SeedApi } from './support/api';
+import { dragCard, dragTo } from './support/board';
 import { collectErrors, launch, newContext, screenshot, signIn, type Language } from './support/browser';
 import { typeDate, unexpectedErrors, until } from './support/ui';
 
@@ -16,6 +17,8 @@ const rep = new SeedApi(demoUrl);
 const pm = new SeedApi(demoUrl);
 const deals: Record<Language, number> = { en: 0, 'zh-CN': 0 };
 let projectId = 0;
+let boardProjectId = 0;
+const boardTasks: Record<Language, number> = { en: 0, 'zh-CN': 0 };
 
 interface Row {
   id: number;
@@ -40,6 +43,12 @@ beforeAll(async () => {
   });
   await pm.ok('POST', '/api/records/task_dependency', { predecessor: design.id, successor: build.id });
   await pm.ok('POST', '/api/records/milestone', { project: projectId, name: 'Go live 上线', due_date: '2026-12-21' });
+  const boardProject = await pm.ok<Row>('POST', '/api/records/project', { name: 'Boards task board 任务看板' });
+  for (const language of ['en', 'zh-CN'] as const) {
+    const task = await pm.ok<Row>('POST', '/api/records/task', { project: boardProject.id, name: `Board task ${language} 任务`, status: 'todo' });
+    boardTasks[language] = task.id;
+  }
+  boardProjectId = boardProject.id;
   browser = await launch();
 }, 60_000);
 
@@ -47,17 +56,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A real pointer drag (dnd-kit starts on movement): press on the card, move in steps, release over the column. */
-async function drag(page: Page, card: Locator, column: Locator): Promise<void> {
-  const from = await card.boundingBox();
-  const to = await column.boundingBox();
-  if (!from || !to) throw new Error('card or column not visible');
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height - 8);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height - 4, { steps: 5 });
-  await page.mouse.move(to.x + to.width / 2, to.y + 80, { steps: 15 });
-  await page.mouse.up();
-}
+const drag = dragTo;
 
 const stageOf = async (id: number) => (await rep.ok<Row>('GET', `/api/records/deal/${id}`)).stage;
 
@@ -132,6 +131,23 @@ for (const language of ['en', 'zh-CN'] as const) {
     if (language === 'zh-CN') expect(labels).toMatch(/月/);
     else expect(labels).toMatch(/December|Dec/);
     await screenshot(page, `boards-gantt-${language}`);
+    expect(unexpectedErrors(problems)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it(`a project manager drags a task of their project to Done, saved without a workflow (${language})`, async () => {
+    const id = boardTasks[language];
+    const context = await newContext(browser, demoUrl, language);
+    await signIn(context, 'pm@example.com', logins['pm@example.com']);
+    const page = await context.newPage();
+    const problems = collectErrors(page);
+    await page.goto(`/e/task/v/task_board?where=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'project' }, boardProjectId] }))}`);
+    await page.getByTestId('kanban-column-todo').getByTestId(`kanban-card-${id}`).waitFor();
+    await dragCard(page, `kanban-card-${id}`, 'kanban-column-done');
+    await page.getByTestId('kanban-column-done').getByTestId(`kanban-card-${id}`).waitFor();
+    await until(async () => (await pm.ok<Row>('GET', `/api/records/task/${id}`)).status === 'done', 'the API shows the task done');
+    expect(await page.getByTestId('kanban-column-todo').getByTestId(`kanban-card-${id}`).count()).toBe(0);
+    await screenshot(page, `boards-task-board-${language}`);
     expect(unexpectedErrors(problems)).toEqual([]);
     await context.close();
   }, 60_000);

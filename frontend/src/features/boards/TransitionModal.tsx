@@ -11,18 +11,23 @@ import { localized } from '../../i18n/localized';
 
 const NUMERIC = new Set(['number', 'integer', 'decimal', 'currency', 'percent']);
 
-function FieldInput({ field, language }: { field: FieldDefinition; language: string }) {
-  if (NUMERIC.has(field.type)) return <InputNumber style={{ width: '100%' }} />;
-  if (field.type === 'date') return <DatePicker style={{ width: '100%' }} format="YYYY-MM-DD" />;
-  if (field.type === 'datetime') return <DatePicker showTime style={{ width: '100%' }} />;
+/** The props antd's Form.Item gives its child (id, value, onChange…): passed on to the widget,
+ * or the input has no id for its label and the form never sees what is typed. */
+type ControlProps = Record<string, unknown>;
+
+function FieldInput({ field, language, ...control }: { field: FieldDefinition; language: string } & ControlProps) {
+  if (NUMERIC.has(field.type)) return <InputNumber {...control} style={{ width: '100%' }} />;
+  if (field.type === 'date') return <DatePicker {...control} style={{ width: '100%' }} format="YYYY-MM-DD" />;
+  if (field.type === 'datetime') return <DatePicker {...control} showTime style={{ width: '100%' }} />;
   if (field.type === 'select')
     return (
       <Select
+        {...control}
         options={(field.options?.choices ?? []).map((c) => ({ value: c.value, label: localized(c.label, language) ?? c.value }))}
       />
     );
-  if (field.type === 'long_text' || field.type === 'rich_text') return <Input.TextArea rows={3} />;
-  return <Input />;
+  if (field.type === 'long_text' || field.type === 'rich_text') return <Input.TextArea {...control} rows={3} />;
+  return <Input {...control} />;
 }
 
 function initialValue(field: FieldDefinition, value: unknown): unknown {
