@@ -151,7 +151,7 @@ function Wizard({ entity }: { entity: EntityDefinition }) {
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('lists.importTitle', { entity: entityName })}
       </Typography.Title>
-      <Steps current={step} items={[{ title: t('lists.stepUpload') }, { title: t('lists.stepMap') }, { title: t('lists.stepPreview') }, { title: t('lists.stepRun') }]} />
+      <Steps current={step} status={step === 3 ? 'finish' : 'process'} items={[{ title: t('lists.stepUpload') }, { title: t('lists.stepMap') }, { title: t('lists.stepPreview') }, { title: t('lists.stepRun') }]} />
       {error && <Alert type="error" showIcon message={error} data-testid="import-error" />}
       {step === 0 && (
         <Card>
