@@ -17,6 +17,16 @@ export async function dragTo(page: Page, card: Locator, column: Locator): Promis
   await page.mouse.up();
 }
 
+/** Waits until no column is still loading: a column that fills in moves the others' drop areas. */
+export async function boardSettled(page: Page, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while ((await page.getByTestId('kanban').getByTestId('page-loading').count()) > 0) {
+    if (Date.now() > deadline) throw new Error('the board kept loading');
+    await page.waitForTimeout(100);
+  }
+  await page.waitForTimeout(300); // the last column's cards lay out
+}
+
 /**
  * Drags the card `kanban-card-<id>` onto the column `kanban-column-<choice>` by their test ids
  * (e.g. `dragCard(page, 'kanban-card-42', 'kanban-column-done')`); wait afterwards for the card
@@ -25,5 +35,6 @@ export async function dragTo(page: Page, card: Locator, column: Locator): Promis
 export async function dragCard(page: Page, cardTestId: string, columnTestId: string): Promise<void> {
   const card = page.getByTestId(cardTestId);
   await card.waitFor();
+  await boardSettled(page);
   await dragTo(page, card, page.getByTestId(columnTestId));
 }
