@@ -56,7 +56,8 @@ export function DashboardPage() {
 
   if (layout.isPending) return <Loading />;
   if (layout.isError) return <LoadError error={layout.error} onRetry={() => void layout.refetch()} />;
-  const answer = filtered ? figures.data : layout.data;
+  // While filtered figures load, the last ones stay (marked as updating) so no card remounts.
+  const answer = filtered ? (figures.data ?? layout.data) : layout.data;
 
   const notes = (entity: string) => {
     const out: string[] = [];
@@ -74,13 +75,14 @@ export function DashboardPage() {
         <Typography.Paragraph type="secondary">{localized(layout.data.description, language)}</Typography.Paragraph>
       )}
       <Space wrap style={{ marginBottom: 16 }} aria-label={t('dashboards.filters')} role="group">
-        <DatePicker.RangePicker
-          aria-label={t('dashboards.dateRange')}
-          data-testid="dashboard-date-range"
-          allowEmpty={[true, true]}
-          value={range}
-          onChange={(value) => setRange(value)}
-        />
+        <span data-testid="dashboard-date-range">
+          <DatePicker.RangePicker
+            aria-label={t('dashboards.dateRange')}
+            allowEmpty={[true, true]}
+            value={range}
+            onChange={(value) => setRange(value)}
+          />
+        </span>
         {entities.map((entity) => {
           const definition = byKey.get(entity);
           const options = definition ? dateFieldsOf(definition) : [];
@@ -119,7 +121,6 @@ export function DashboardPage() {
         {figures.isFetching && <Typography.Text type="secondary">{t('dashboards.refreshing')}</Typography.Text>}
       </Space>
       {filtered && figures.isError && <LoadError error={figures.error} onRetry={() => void figures.refetch()} />}
-      {!answer && filtered && figures.isPending && <Loading />}
       {answer && (
         <Row gutter={[16, 16]}>
           {answer.widgets.map((widget) => (
