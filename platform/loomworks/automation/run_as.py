@@ -132,8 +132,15 @@ def system_permissions(rule: Rule, run_as: dict[str, Any]) -> Permissions:
     return Permissions(user_id=None, roles=frozenset({role}), grants=grants, by_entity=by_entity)
 
 
+RUN_AS_SUMMARY_LIMIT = 100  # lw_automation_runs.run_as is a String(100)
+
+
 def describe(run_as: Any) -> str:
+    """A one-line summary for the run log; a system run with many grants is cut short
+    (the rule's definition keeps the full list)."""
     if isinstance(run_as, dict):
         grants = ", ".join(f"{g['entity']}:{'/'.join(g['actions'])}" for g in run_as.get("grants", []))
-        return f"system ({grants})" if grants else "system"
-    return str(run_as)
+        text = f"system ({grants})" if grants else "system"
+    else:
+        text = str(run_as)
+    return text if len(text) <= RUN_AS_SUMMARY_LIMIT else text[: RUN_AS_SUMMARY_LIMIT - 1] + "…"
