@@ -114,9 +114,11 @@ it('starts a signed-in user on a page of the entities they may use, each opening
   const page = await context.newPage();
   const problems = collectErrors(page);
   await page.goto('/');
-  const link = page.getByTestId('home-entities').getByRole('link', { name: '便签' });
-  await link.click();
-  await page.waitForURL('**/forms/lg_note');
+  // A builder's own entity sits under "My apps": its card opens the list, New opens its form.
+  await page.getByTestId('app-entity-lg_note').click();
+  await page.waitForURL('**/e/lg_note');
+  await page.getByTestId('new-record').click();
+  await page.waitForURL('**/e/lg_note/new');
   await page.getByTestId('form-submit').waitFor();
   expect(unexpectedErrors(problems)).toEqual([]);
   await context.close();
