@@ -126,7 +126,7 @@ export function AppShell() {
   const queryClient = useQueryClient();
   const portal = isPortalUser(user);
   const staff = Boolean(user) && !portal;
-  const apps = useApps();
+  const apps = useApps(staff);
   const appList = staff ? apps.data : undefined;
   const current = useCurrentApp(appList);
   const leave = () =>

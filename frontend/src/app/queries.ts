@@ -31,8 +31,9 @@ export const queryKeys = {
   approvals: ['approvals'] as const,
 };
 
-export function useApps() {
-  return useQuery({ queryKey: queryKeys.apps, queryFn: ({ signal }) => fetchApps(signal) });
+/** `enabled` false asks nothing (the shell of a signed-out visitor must not get a 401). */
+export function useApps(enabled = true) {
+  return useQuery({ queryKey: queryKeys.apps, queryFn: ({ signal }) => fetchApps(signal), enabled });
 }
 
 export function useEntityDefinitions() {
