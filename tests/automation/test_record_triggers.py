@@ -142,6 +142,35 @@ def test_a_rollup_moving_triggers_field_changed_rules(world: World) -> None:
     ]
 
 
+def test_a_rule_fired_by_a_rollup_names_the_related_records(world: World) -> None:
+    """ "Prepare the acceptance material for Harbor Foods": the notification fired by progress
+    (a rollup) fills in the customer's title as one fired by an ordinary edit would."""
+    pm_api, pm = user_api(world.app, world.runtime, "pm@example.com", ["project_manager"])
+    world.rule(
+        {
+            "key": "nearly_done",
+            "trigger": {"type": "field_changed", "entity": "project", "field": "progress"},
+            "condition": {">=": [{"var": "progress"}, 80]},
+            "actions": [
+                {
+                    "type": "notify",
+                    "to": {"fields": ["manager"]},
+                    "title": {"en": "{{ name }} is {{ progress | int }}% done"},
+                    "body": {"en": "Prepare the acceptance material for {{ titles.customer }}."},
+                }
+            ],
+        }
+    )
+    company = world.create("company", {"name": "Harbor Foods"})
+    project = world.create("project", {"name": "Delivery C-7", "customer": company["id"], "manager": pm["id"]})
+    task = world.create("task", {"name": "Build", "project": project["id"], "percent_done": 0})
+    world.patch("task", task["id"], {"percent_done": 90})
+    items = pm_api.get("/api/notifications")[1]["items"]
+    assert [(i["title"], i["body"]) for i in items] == [
+        ("Delivery C-7 is 90% done", "Prepare the acceptance material for Harbor Foods.")
+    ]
+
+
 def test_runs_are_listed_by_rule_status_and_record(world: World) -> None:
     world.rule(note_rule("on_create", {"type": "record_created", "entity": "deal"}, "x"))
     first = world.create("deal", {"name": "A"})

@@ -132,11 +132,17 @@ def refresh_rollups(tx: Tx, child: EntitySpec, parent_ids_by_via: dict[str, set[
 
 
 def _current_records(tx: Tx, spec: EntitySpec, ids: set[Any]) -> dict[Any, dict[str, Any]]:
-    from .serialize import row_to_record  # local: serialize imports computed's siblings
+    """The records as an ordinary write announces them: related titles (``_refs``) included,
+    so a rule fired by a rollup can name the project's customer like any other rule."""
+    from .serialize import attach_related, row_to_record  # local: serialize imports computed's siblings
 
-    table = tx.runtime.tables_for(spec).main
+    tables = tx.runtime.tables_for(spec)
+    table = tables.main
+    fields = list(spec.live_fields.values())
     rows = tx.conn.execute(select(table).where(table.c.id.in_(ids), table.c.deleted_at.is_(None))).mappings()
-    return {row["id"]: row_to_record(spec, row, spec.live_fields.values()) for row in rows}
+    records = [row_to_record(spec, row, fields) for row in rows]
+    attach_related(tx.conn, tx.runtime.tables_by_key, tables, records, fields)
+    return {record["id"]: record for record in records}
 
 
 def _announce_refreshed(tx: Tx, spec: EntitySpec, before: dict[Any, dict[str, Any]]) -> None:
