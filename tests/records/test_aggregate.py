@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from factories import Services, field
+from factories import Services, field, make_user
 from loomworks.errors import BadRequest
 from loomworks.records.aggregate import aggregate
 
@@ -134,6 +134,22 @@ def test_relation_groups_carry_the_target_title(sales: Services) -> None:
         ("Acme", 2),
         ("Globex", 2),
         (None, 1),
+    ]
+
+
+def test_user_groups_carry_the_persons_name(run: Services) -> None:
+    """ "Win rate by owner" reads as people's names, not their ids."""
+    wu = make_user(run.runtime, "wu@example.com", ("sales_rep",), name="Wu Lei")
+    nameless = make_user(run.runtime, "li@example.com", ("sales_rep",))
+    run.entity("visit", [field("owner", "user")])
+    for owner in (wu.id, wu.id, nameless.id, None):
+        run.create("visit", {"owner": owner})
+
+    result = run(aggregate, "visit", ["owner"], ["count"])["groups"]
+    assert [(g["key"]["owner"], g.get("titles", {}).get("owner"), g["count"]) for g in result] == [
+        (wu.id, "Wu Lei", 2),
+        (nameless.id, nameless.name, 1),
+        (None, None, 1),
     ]
 
 

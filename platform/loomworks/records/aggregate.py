@@ -20,7 +20,10 @@ from ..fields.registry import FIELD_TYPES
 from ..fields.relations import RelationType
 from .access import entity_access
 from .query import ListParams, build_condition, readable_rows
-from .serialize import target_titles
+from .serialize import target_titles, user_names
+
+#: Fields holding a user's id: their groups are titled with the person's name.
+USER_TYPES = ("user", "created_by", "updated_by")
 
 BUCKETS = ("day", "week", "month", "quarter", "year")
 METRICS = ("count", "sum", "avg", "min", "max")
@@ -143,17 +146,20 @@ def _attach_titles(tx: Tx, spec: EntitySpec, groupings: list[Grouping], groups: 
     for grouping in groupings:
         fspec = spec.live_fields[grouping.field]
         ftype = FIELD_TYPES.get(fspec.type)
-        if not isinstance(ftype, RelationType):
-            continue
         ids = {g["key"][grouping.field] for g in groups if g["key"][grouping.field] is not None}
-        titles = target_titles(
-            tx.conn,
-            tx.runtime.tables_by_key,
-            ftype.target(fspec),
-            ids,
-            include_deleted=True,
-            readable=readable_rows(tx),
-        )
+        if fspec.type in USER_TYPES:
+            titles = user_names(tx.conn, ids)
+        elif isinstance(ftype, RelationType):
+            titles = target_titles(
+                tx.conn,
+                tx.runtime.tables_by_key,
+                ftype.target(fspec),
+                ids,
+                include_deleted=True,
+                readable=readable_rows(tx),
+            )
+        else:
+            continue
         for group in groups:
             value = group["key"][grouping.field]
             if value in titles:

@@ -183,14 +183,20 @@ def target_titles(
     }
 
 
+def user_names(conn: Connection, ids: Iterable[Any]) -> dict[Any, str]:
+    """How people are named on screen: their name, else their email (user fields' titles)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = conn.execute(select(users.c.id, users.c.name, users.c.email).where(users.c.id.in_(wanted)))
+    return {row[0]: row[1] or row[2] for row in rows}
+
+
 def _attach_users(conn: Connection, key: str, records: Sequence[Record], refs: dict[Any, dict[str, Any]]) -> None:
     wanted = {r.get(key) for r in records if r.get(key) is not None}
     if not wanted:
         return
-    names = {
-        row[0]: row[1] or row[2]
-        for row in conn.execute(select(users.c.id, users.c.name, users.c.email).where(users.c.id.in_(wanted)))
-    }
+    names = user_names(conn, wanted)
     for record in records:
         user_id = record.get(key)
         if user_id in names:
