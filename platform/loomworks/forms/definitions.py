@@ -32,11 +32,13 @@ from ..logic.evaluator import OPERATORS
 from ..logic.walk import operators, variables
 from ..meta import documents, store
 from ..meta.validation import meta_validator, schema_errors
+from ..records.filter_scope import SYSTEM_REFS
 
 KIND = "form"
 RULE_KEYS = ("visible", "required", "readonly")
-#: Variables a rule may read besides the entity's fields.
-EXTRA_VARIABLES = frozenset({"id", "_owner", "_version"})
+#: Variables a rule may read besides the entity's fields: the system columns every record has
+#: (id, version, owner, who created and changed it and when), as list filters read them.
+EXTRA_VARIABLES = frozenset(SYSTEM_REFS)
 USER_PREFIX = "$user."
 #: Field types a public (anonymous) form may not show.
 ANONYMOUS_UNSAFE_TYPES = frozenset({"relation", "user", "attachment"})
@@ -229,7 +231,7 @@ def logic_errors(rule: Any, spec: EntitySpec, path: str) -> Iterable[ErrorDetail
         if operator not in OPERATORS:
             yield field_error(path, f"unknown JsonLogic operator {operator!r}")
             return
-    for name in filter(None, variables(rule)):
+    for name in dict.fromkeys(filter(None, variables(rule))):  # each unknown name once
         if name.startswith(USER_PREFIX) or name in EXTRA_VARIABLES or name == "$now":
             continue
         if name.split(".", 1)[0] not in spec.live_fields:

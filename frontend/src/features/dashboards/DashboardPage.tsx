@@ -11,7 +11,7 @@ import { LoadError, Loading } from '../../app/PageStates';
 import { useEntityDefinitions } from '../../app/queries';
 import { localized } from '../../i18n/localized';
 import { fetchDashboard } from './dashboardApi';
-import { dashboardFilters, dateFieldsOf, defaultDateField, entityFilter, ownerFieldOf, type FilterChoice } from './filters';
+import { CREATED, dashboardFilters, dateFieldsOf, defaultDateField, entityFilter, ownerFieldOf, type FilterChoice } from './filters';
 import { WidgetCard } from './WidgetCard';
 
 export function DashboardPage() {
@@ -98,7 +98,7 @@ export function DashboardPage() {
               onChange={(value: string) => setChosenDateFields((all) => ({ ...all, [entity]: value }))}
               options={options.map((field) => ({
                 value: field,
-                label: `${name}: ${localized(definition.fields.find((f) => f.key === field)?.label, language) ?? field}`,
+                label: `${name}: ${field === CREATED ? t('dashboards.created') : (localized(definition.fields.find((f) => f.key === field)?.label, language) ?? field)}`,
               }))}
             />
           );

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DashboardWidget } from './dashboardApi';
 import { bucketRange, drillWhere, groupCondition } from './drilldown';
-import { dashboardFilters, type FilterChoice } from './filters';
+import type { EntityDefinition } from '../../api/meta';
+import { CREATED, dashboardFilters, dateFieldsOf, defaultDateField, type FilterChoice } from './filters';
 
 const won = { '==': [{ var: 'stage' }, 'won'] };
 
@@ -76,5 +77,22 @@ describe('dashboardFilters', () => {
       ticket: { '==': [{ var: 'assignee' }, { var: '$user.id' }] },
     });
     expect(dashboardFilters(['deal'], { ...choice, range: [null, null], mine: false })).toEqual({});
+  });
+});
+
+describe('defaultDateField', () => {
+  const field = (key: string, type: string) => ({ key, type, label: { en: key } });
+  const ticket: EntityDefinition = {
+    key: 'ticket',
+    label: { en: 'Ticket' },
+    fields: [field('subject', 'text'), field('response_due', 'datetime'), field('resolved_on', 'date')],
+  };
+  const bucketed: DashboardWidget = { key: 'w', label: { en: 'W' }, entity: 'ticket', chart: 'bar', group_by: ['response_due:month'] };
+  it('is the field a widget buckets by, else the first date, else when records were created', () => {
+    expect(defaultDateField(ticket, [bucketed])).toBe('response_due');
+    expect(defaultDateField(ticket, [])).toBe('resolved_on');
+    const lead: EntityDefinition = { key: 'lead', label: { en: 'Lead' }, fields: [field('name', 'text'), field('met_at', 'datetime')] };
+    expect(defaultDateField(lead, [])).toBe(CREATED);
+    expect(dateFieldsOf(lead)).toEqual(['met_at', CREATED]);
   });
 });

@@ -1,6 +1,7 @@
 // The reader's dashboard filters (a date range, "mine"), turned into one JsonLogic per entity
 // for `?filters=`: each entity's date field is the one its widgets bucket by, else its first
-// date field; its owner is its `owner` user field, else its first user field.
+// date field, else when its records were created (every entity has that, so a range narrows
+// leads and tickets too); its owner is its `owner` user field, else its first user field.
 
 import type { EntityDefinition } from '../../api/meta';
 import type { DashboardFilters, DashboardWidget, JsonLogic } from './dashboardApi';
@@ -8,12 +9,16 @@ import { allOf } from './drilldown';
 
 const DATE_TYPES = new Set(['date', 'datetime', 'created_at', 'updated_at']);
 
+/** The system field every record has: when it was created (filterable by `_created_at`). */
+export const CREATED = '_created_at';
+
+/** The fields a date range may apply to: the entity's own date fields, then its creation time. */
 export function dateFieldsOf(definition: EntityDefinition): string[] {
-  return definition.fields.filter((f) => DATE_TYPES.has(f.type)).map((f) => f.key);
+  return [...definition.fields.filter((f) => DATE_TYPES.has(f.type)).map((f) => f.key), CREATED];
 }
 
 /** The date field a dashboard's date range applies to on one entity, if it has one. */
-export function defaultDateField(definition: EntityDefinition, widgets: DashboardWidget[]): string | undefined {
+export function defaultDateField(definition: EntityDefinition, widgets: DashboardWidget[]): string {
   const fields = dateFieldsOf(definition);
   for (const widget of widgets) {
     if (widget.entity !== definition.key) continue;
@@ -22,7 +27,7 @@ export function defaultDateField(definition: EntityDefinition, widgets: Dashboar
       if (bucket && fields.includes(field)) return field;
     }
   }
-  return fields.find((f) => definition.fields.find((d) => d.key === f)?.type === 'date') ?? fields[0];
+  return fields.find((f) => definition.fields.find((d) => d.key === f)?.type === 'date') ?? CREATED;
 }
 
 export function ownerFieldOf(definition: EntityDefinition): string | undefined {
