@@ -30,7 +30,8 @@ export function WidgetCard({
   const label = localized(widget.label, language) ?? widget.key;
   const texts = useMemo(() => ({ empty: t('dashboards.empty') }), [t]);
   const rows = useMemo(() => chartRows(widget, definition, texts, language), [widget, definition, texts, language]);
-  const option = useMemo(() => chartOption(widget.chart, rows, label), [widget.chart, rows, label]);
+  const percent = widget.ratio_of !== undefined;
+  const option = useMemo(() => chartOption(widget.chart, rows, label, percent), [widget.chart, rows, label, percent]);
   const groupHref = (index: number | null) =>
     paths.filteredList(
       widget.entity,

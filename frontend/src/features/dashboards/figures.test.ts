@@ -67,4 +67,11 @@ describe('chartOption', () => {
     expect(pie.series[0].type).toBe('pie');
     expect(pie.series[0].data[0]).toMatchObject({ name: 'Won', value: 1200 });
   });
+  it('reads a ratio axis in percent, up to 100%', () => {
+    const rows = [{ label: 'Wu Lei', value: 0.588, text: '58.8%' }];
+    const axis = (chartOption('bar', rows, 'Win rate', true) as { yAxis: { max: number; axisLabel: { formatter: (v: number) => string } } }).yAxis;
+    expect(axis.max).toBe(1);
+    expect(axis.axisLabel.formatter(0.6)).toBe('60%');
+    expect((chartOption('bar', rows, 'x') as { yAxis: { max?: number } }).yAxis.max).toBeUndefined();
+  });
 });

@@ -78,8 +78,14 @@ export function chartRows(
   }));
 }
 
-/** The echarts option of a bar, line or pie widget (no title: the card has it). */
-export function chartOption(chart: DashboardWidget['chart'], rows: ChartRow[], seriesName: string): Record<string, unknown> {
+/** The echarts option of a bar, line or pie widget (no title: the card has it); a ratio's axis
+ * reads in percent like its figures. */
+export function chartOption(
+  chart: DashboardWidget['chart'],
+  rows: ChartRow[],
+  seriesName: string,
+  percent = false,
+): Record<string, unknown> {
   const texts = rows.map((r) => r.text);
   const tooltipFormatter = (params: { dataIndex: number; name: string }) => `${params.name}: ${texts[params.dataIndex]}`;
   if (chart === 'pie') {
@@ -100,7 +106,7 @@ export function chartOption(chart: DashboardWidget['chart'], rows: ChartRow[], s
     tooltip: { trigger: 'axis', formatter: (items: { dataIndex: number; name: string }[]) => tooltipFormatter(items[0]) },
     grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value' },
+    yAxis: { type: 'value', ...(percent ? { max: 1, axisLabel: { formatter: (value: number) => `${Math.round(value * 100)}%` } } : {}) },
     series: [
       {
         type: chart === 'line' ? 'line' : 'bar',
