@@ -333,6 +333,34 @@ def test_rollups_do_not_reveal_rows_or_fields_outside_ones_grants(world: World) 
     assert seen_by_manager["deal_count"] == 1 and seen_by_manager["margin_sum"] == 0.5
 
 
+def test_a_grant_may_disclose_a_summary_without_the_rows(world: World) -> None:
+    """A customer sees the project's progress, not the tasks: the builder discloses the rollup by name."""
+    for field in (
+        {"key": "deal_count", "type": "rollup", "label": L("Deals"), "options": {"entity": "deal", "via": "company", "aggregate": "count"}},
+        {"key": "margin_sum", "type": "rollup", "label": L("Margins"),
+         "options": {"entity": "deal", "via": "company", "aggregate": "sum", "field": "margin"}},
+    ):  # fmt: skip
+        assert world.admin.post("/api/meta/entities/company/fields", field)[0] == 201
+    role = {
+        "key": "account_viewer",
+        "label": L("Account viewer"),
+        "grants": [{"entity": "company", "actions": ["read"], "disclosed_fields": ["deal_count"]}],
+    }
+    assert world.admin.post("/api/meta/roles", role)[0] == 201
+    viewer, _ = world.user("viewer@example.com", ["account_viewer"])
+
+    company = viewer.get(f"/api/records/company/{world.globex['id']}")[1]
+    assert company["deal_count"] == 1 and "margin_sum" not in company
+    assert viewer.get("/api/records/deal")[0] == 403  # the rows stay out of reach
+    assert "deal_count" in {f["key"] for f in viewer.get("/api/meta/entities/company")[1]["fields"]}
+
+    for disclosed, hidden, reason in ((["name"], [], "only rollups and formulas"), (["deal_count"], ["deal_count"], "also in hidden_fields")):
+        bad = {**role, "key": "bad_viewer", "grants": [{**role["grants"][0], "disclosed_fields": disclosed, "hidden_fields": hidden}]}
+        status, body = world.admin.post("/api/meta/roles", bad)
+        assert status == 422, body
+        assert [(d["field"], reason in d["message"]) for d in body["error"]["details"]] == [("grants.0.disclosed_fields", True)]
+
+
 def test_a_portal_user_without_a_link_sees_nothing(world: World) -> None:
     assert world.admin.post("/api/records/deal", {"name": "Orphan deal"})[0] == 201
     unlinked, user_id = world.user("nolink@example.com", ["customer"])

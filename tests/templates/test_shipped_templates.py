@@ -157,7 +157,14 @@ def portal(api: Api, app: Flask, runtime: Runtime) -> dict[str, Any]:
         )
         apps.create("milestone", {"project": project["id"], "name": "Go-live", "visible_to_customer": True})
         apps.create(
-            "task", {"project": project["id"], "name": "Shared task", "visible_to_customer": True, "estimate_hours": 8}
+            "task",
+            {
+                "project": project["id"],
+                "name": "Shared task",
+                "visible_to_customer": True,
+                "estimate_hours": 8,
+                "status": "done",
+            },
         )
         apps.create("task", {"project": project["id"], "name": "Internal task"})
         apps.create("document", {"project": project["id"], "name": "Plan", "visible_to_customer": True})
@@ -173,6 +180,8 @@ def test_a_portal_customer_sees_only_its_own_company_and_what_is_shared(portal: 
     customer = portal["customer"]
     (project,) = apps.list("project", as_=customer)
     assert project["name"] == "Harbor Foods rollout" and "budget" not in project
+    # Progress is disclosed (over both tasks, though only one is shared); hours spent are not.
+    assert project["progress"] == 50 and "hours_spent" not in project
     assert [m["name"] for m in apps.list("milestone", as_=customer)] == ["Go-live"]
     tasks = apps.list("task", as_=customer)
     assert [t["name"] for t in tasks] == ["Shared task"] and "estimate_hours" not in tasks[0]

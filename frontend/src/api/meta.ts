@@ -30,6 +30,16 @@ export interface EntityDefinition {
   title_field?: string | null;
   template?: string | null;
   fields: FieldDefinition[];
+  /** What the signed-in user may do with this entity's records (row rules may still refuse one). */
+  permissions?: Partial<Record<EntityAction, boolean>>;
+}
+
+export type EntityAction = 'create' | 'update' | 'delete' | 'export' | 'import' | 'transition';
+
+/** Whether to offer an action: the server decides in the end; a button it would refuse is not shown.
+ * A definition without `permissions` (an older server) offers everything. */
+export function may(definition: Pick<EntityDefinition, 'permissions'>, action: EntityAction): boolean {
+  return definition.permissions?.[action] ?? true;
 }
 
 export async function fetchEntityDefinitions(signal?: AbortSignal): Promise<EntityDefinition[]> {

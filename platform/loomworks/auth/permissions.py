@@ -36,6 +36,9 @@ class Grant:
     scope: Any = None
     hidden_fields: frozenset[str] = frozenset()
     readonly_fields: frozenset[str] = frozenset()
+    #: Computed fields (rollups, formulas) the builder chose to show although they summarize
+    #: rows outside the grant's scope (a customer sees the project's progress, not the tasks).
+    disclosed_fields: frozenset[str] = frozenset()
 
     @property
     def unrestricted(self) -> bool:

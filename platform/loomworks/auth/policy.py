@@ -232,6 +232,7 @@ def role_grants(snapshot: PolicySnapshot, role: str) -> list[Grant]:
                     scope=grant.get("scope"),
                     hidden_fields=frozenset(grant.get("hidden_fields", ())),
                     readonly_fields=frozenset(grant.get("readonly_fields", ())),
+                    disclosed_fields=frozenset(grant.get("disclosed_fields", ())),
                 )
             )
     return grants
@@ -346,6 +347,7 @@ def _grant_json(grant: Grant, paths: dict[str, list[str]]) -> dict[str, Any]:
         "scope": grant.scope,
         "hidden_fields": sorted(grant.hidden_fields),
         "readonly_fields": sorted(grant.readonly_fields),
+        "disclosed_fields": sorted(grant.disclosed_fields),
     }
 
 
@@ -356,4 +358,6 @@ def _grant_summary(grant: Grant, paths: dict[str, list[str]]) -> str:
         parts.append(f"hidden: {', '.join(sorted(grant.hidden_fields))}")
     if grant.readonly_fields:
         parts.append(f"read-only: {', '.join(sorted(grant.readonly_fields))}")
+    if grant.disclosed_fields:
+        parts.append(f"disclosed: {', '.join(sorted(grant.disclosed_fields))}")
     return ", ".join(parts)

@@ -99,17 +99,34 @@ def _grant_errors(doc: dict[str, Any], world: RoleWorld) -> Iterable[ErrorDetail
         if spec is None:
             yield field_error(f"{path}.entity", f"entity {grant['entity']!r} does not exist")
             continue
-        for rule in ("hidden_fields", "readonly_fields"):
+        for rule in ("hidden_fields", "readonly_fields", "disclosed_fields"):
             unknown = [name for name in grant.get(rule, []) if name not in spec.all_fields]
             if unknown:
                 names = ", ".join(repr(name) for name in unknown[:10])
                 yield field_error(f"{path}.{rule}", f"{names}: not a field of {spec.key}")
+        yield from _disclosed_errors(grant, spec, path)
         if "scope" in grant:
             problems = list(dict.fromkeys(scope_problems(grant["scope"], spec, world)))
             if not problems and world.compile_scope is not None:
                 failure = world.compile_scope(grant["scope"], spec)
                 problems = [failure] if failure else []
             yield from (field_error(f"{path}.scope", problem) for problem in problems)
+
+
+#: What a grant may disclose: fields computed from other rows, never stored data.
+DISCLOSABLE_TYPES = ("rollup", "formula")
+
+
+def _disclosed_errors(grant: dict[str, Any], spec: EntitySpec, path: str) -> Iterable[ErrorDetail]:
+    hidden = set(grant.get("hidden_fields", []))
+    for name in grant.get("disclosed_fields", []):
+        fspec = spec.all_fields.get(name)
+        if fspec is None:
+            continue  # reported with the unknown fields above
+        if fspec.type not in DISCLOSABLE_TYPES:
+            yield field_error(f"{path}.disclosed_fields", f"{name!r} is a {fspec.type} field; only rollups and formulas are disclosed")
+        elif name in hidden:
+            yield field_error(f"{path}.disclosed_fields", f"{name!r} is also in hidden_fields")
 
 
 def scope_problems(rule: Any, spec: EntitySpec, world: RoleWorld) -> Iterable[str]:

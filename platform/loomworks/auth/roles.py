@@ -49,7 +49,7 @@ BUILTIN_LABELS = {
 }
 #: Properties left out of stored documents when empty (their default).
 EMPTY_DEFAULTS = ("inherits", "grants")
-GRANT_EMPTY_DEFAULTS = ("hidden_fields", "readonly_fields")
+GRANT_EMPTY_DEFAULTS = ("hidden_fields", "readonly_fields", "disclosed_fields")
 
 
 def list_roles(tx: Tx, include_deleted: bool = False) -> list[dict[str, Any]]:

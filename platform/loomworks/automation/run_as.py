@@ -105,6 +105,7 @@ def intersect(first: Permissions, second: Permissions, second_actor: Actor, enti
                             scope=None if not scopes else scopes[0] if len(scopes) == 1 else {"and": scopes},
                             hidden_fields=a.hidden_fields | b.hidden_fields,
                             readonly_fields=a.readonly_fields | b.readonly_fields,
+                            disclosed_fields=a.disclosed_fields & b.disclosed_fields,
                         )
                     )
         by_entity[entity] = tuple(grants)

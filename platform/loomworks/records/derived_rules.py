@@ -6,6 +6,10 @@ unless the reader may read *every* row of it with the measured field visible (a 
 or sum over rows outside their scope tells them about those rows). The rules are
 applied to grants before enforcement, so every path — records, filters, sorts,
 aggregates, definitions, OpenAPI — sees the same, larger hidden set.
+
+A grant's ``disclosed_fields`` is the builder saying a summary is meant to be seen (a
+customer reads the project's progress, averaged over tasks it may not read): those keep
+visible unless the grant hides them by name.
 """
 
 from __future__ import annotations
@@ -24,14 +28,17 @@ _PATH_OPERATORS = frozenset({"val", "exists"})
 def hide_derived(spec: EntitySpec, grant: Grant, granted: Permissions) -> Grant:
     """``grant`` with computed fields that would reveal hidden or out-of-scope data hidden too."""
     hidden = set(grant.hidden_fields)
+    disclosed = grant.disclosed_fields
     for fspec in spec.fields_of_type("rollup"):
-        if not _rollup_visible(fspec.options, hidden, granted):
+        if fspec.key not in disclosed and not _rollup_visible(fspec.options, hidden, granted):
             hidden.add(fspec.key)
     changed = True
     while changed:  # formulas may read formulas and rollups
         changed = False
         for fspec in spec.fields_of_type("formula"):
             reads = reads_fields(fspec.options.get("expression"))
+            if fspec.key in disclosed:
+                continue
             if fspec.key not in hidden and hidden and (reads & hidden or EVERY_FIELD in reads):
                 hidden.add(fspec.key)
                 changed = True

@@ -16,6 +16,9 @@ const EDITABLE = new Set(['text', 'email', 'url', 'phone', 'number', 'integer', 
 interface Props {
   entity: string;
   fields: FieldDefinition[];
+  /** The user's grants on the entity: an action they lack is not offered. */
+  canUpdate: boolean;
+  canDelete: boolean;
   selected: RecordId[];
   onDone: () => void;
 }
@@ -70,7 +73,7 @@ export function RowErrors({ errors }: { errors: BulkRowError[] }) {
   );
 }
 
-export function BulkActions({ entity, fields, selected, onDone }: Props) {
+export function BulkActions({ entity, fields, canUpdate, canDelete, selected, onDone }: Props) {
   const { t, i18n } = useTranslation();
   const [messages, holder] = message.useMessage();
   const [editing, setEditing] = useState(false);
@@ -142,21 +145,25 @@ export function BulkActions({ entity, fields, selected, onDone }: Props) {
       {selected.length > 0 && (
         <Space wrap data-testid="bulk-actions">
           <Typography.Text>{t('lists.selected', { count: selected.length })}</Typography.Text>
-          <Button data-testid="bulk-edit" onClick={() => setEditing(true)} disabled={busy || editable.length === 0}>
-            {t('lists.bulkEdit')}
-          </Button>
-          <Popconfirm
-            title={t('lists.confirmDelete', { count: selected.length })}
-            description={t('lists.confirmDeleteHint')}
-            okText={t('lists.yes')}
-            cancelText={t('lists.cancel')}
-            okButtonProps={{ 'data-testid': 'bulk-delete-confirm' } as ButtonProps}
-            onConfirm={() => void remove()}
-          >
-            <Button danger data-testid="bulk-delete" disabled={busy}>
-              {t('lists.bulkDelete')}
+          {canUpdate && (
+            <Button data-testid="bulk-edit" onClick={() => setEditing(true)} disabled={busy || editable.length === 0}>
+              {t('lists.bulkEdit')}
             </Button>
-          </Popconfirm>
+          )}
+          {canDelete && (
+            <Popconfirm
+              title={t('lists.confirmDelete', { count: selected.length })}
+              description={t('lists.confirmDeleteHint')}
+              okText={t('lists.yes')}
+              cancelText={t('lists.cancel')}
+              okButtonProps={{ 'data-testid': 'bulk-delete-confirm' } as ButtonProps}
+              onConfirm={() => void remove()}
+            >
+              <Button danger data-testid="bulk-delete" disabled={busy}>
+                {t('lists.bulkDelete')}
+              </Button>
+            </Popconfirm>
+          )}
         </Space>
       )}
       <RowErrors errors={errors} />

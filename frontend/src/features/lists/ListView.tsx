@@ -11,7 +11,7 @@ import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { exportUrl } from '../../api/exports';
-import type { FieldDefinition } from '../../api/meta';
+import { may, type FieldDefinition } from '../../api/meta';
 import { listRecords, type RecordData, type RecordId } from '../../api/records';
 import { LoadError } from '../../app/PageStates';
 import { paths } from '../../app/paths';
@@ -51,6 +51,8 @@ export function ListView(props: EntityViewProps) {
   const [bulkUsed, setBulkUsed] = useState(false);
 
   const fieldsByKey = useMemo(() => new Map(entity.fields.map((f) => [f.key, f])), [entity.fields]);
+  // Rows are selectable only for what the user may do with a selection: edit or delete them.
+  const bulkAllowed = may(entity, 'update') || may(entity, 'delete');
   const shown = state.columns.map((key) => fieldsByKey.get(key)).filter((f): f is FieldDefinition => Boolean(f));
   const titleField = entity.title_field && fieldsByKey.has(entity.title_field) ? entity.title_field : state.columns[0];
   const userWhere = useMemo(() => queryToJsonLogic(state.query, entity.fields), [state.query, entity.fields]);
@@ -155,15 +157,21 @@ export function ListView(props: EntityViewProps) {
           <SavedViews entity={entity.key} current={state} onOpen={openSaved} />
         </Space>
         <Space wrap>
-          <Button data-testid="export-csv" icon={<DownloadOutlined />} href={exportUrl(entity.key, { where, q: state.q || undefined, sort: state.sort, fields: state.columns })} download>
-            {t('lists.exportCsv')}
-          </Button>
-          <Button data-testid="import-button" icon={<ImportOutlined />} onClick={() => navigate(paths.importRecords(entity.key))}>
-            {t('lists.import')}
-          </Button>
-          <Button data-testid="new-record" type="primary" icon={<PlusOutlined />} onClick={() => navigate(paths.newRecord(entity.key))}>
-            {t('lists.newRecord')}
-          </Button>
+          {may(entity, 'export') && (
+            <Button data-testid="export-csv" icon={<DownloadOutlined />} href={exportUrl(entity.key, { where, q: state.q || undefined, sort: state.sort, fields: state.columns })} download>
+              {t('lists.exportCsv')}
+            </Button>
+          )}
+          {may(entity, 'import') && (
+            <Button data-testid="import-button" icon={<ImportOutlined />} onClick={() => navigate(paths.importRecords(entity.key))}>
+              {t('lists.import')}
+            </Button>
+          )}
+          {may(entity, 'create') && (
+            <Button data-testid="new-record" type="primary" icon={<PlusOutlined />} onClick={() => navigate(paths.newRecord(entity.key))}>
+              {t('lists.newRecord')}
+            </Button>
+          )}
         </Space>
       </Space>
       {showFilter && (
@@ -181,6 +189,8 @@ export function ListView(props: EntityViewProps) {
           <BulkActions
             entity={entity.key}
             fields={entity.fields}
+            canUpdate={may(entity, 'update')}
+            canDelete={may(entity, 'delete')}
             selected={selected}
             onDone={() => {
               setSelected([]);
@@ -207,11 +217,11 @@ export function ListView(props: EntityViewProps) {
             scroll={{ x: 'max-content' }}
             showSorterTooltip={false}
             locale={{ emptyText: records.isLoading ? ' ' : <Empty description={t('lists.empty')} /> }}
-            rowSelection={{ selectedRowKeys: selected.map(String), onChange: (keys) => {
+            rowSelection={bulkAllowed ? { selectedRowKeys: selected.map(String), onChange: (keys) => {
                 if (keys.length) setBulkUsed(true);
                 setSelected(keys.map((k) => (/^\d+$/.test(String(k)) ? Number(k) : String(k))));
               },
-            }}
+            } : undefined}
             onChange={(_pagination, _filters, sorter) => onSort(sorter)}
             onRow={(record) => ({
               tabIndex: 0,

@@ -8,6 +8,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../api/errors';
+import { may } from '../../api/meta';
 import { deleteRecord, restoreRecord, type RecordData } from '../../api/records';
 import { paths } from '../../app/paths';
 import { LoadError, Loading } from '../../app/PageStates';
@@ -146,9 +147,11 @@ export function RecordPage() {
           </Space>
           <Space wrap>
             {actions.data && <RecordActions definition={spec} record={data} actions={actions.data} onDone={refresh} />}
-            <Popconfirm title={t('records.deleteConfirm')} okText={t('records.yes')} cancelText={t('records.no')} onConfirm={remove}>
-              <Button danger loading={busy} data-testid="record-delete">{t('records.delete')}</Button>
-            </Popconfirm>
+            {may(spec, 'delete') && (
+              <Popconfirm title={t('records.deleteConfirm')} okText={t('records.yes')} cancelText={t('records.no')} onConfirm={remove}>
+                <Button danger loading={busy} data-testid="record-delete">{t('records.delete')}</Button>
+              </Popconfirm>
+            )}
           </Space>
         </Space>
         {transitions.data && <TransitionBar definition={spec} record={data} transitions={transitions.data.items} onDone={refresh} />}
@@ -156,7 +159,7 @@ export function RecordPage() {
       {approvals.data && approvals.data.length > 0 && <ApprovalPanel approvals={approvals.data} onDone={refresh} />}
       <Row gutter={16}>
         <Col xs={24} lg={16}>
-          <RecordDetails definition={spec} record={data} formKey={formKey} editable onSaved={() => { void message.success(t('records.saved')); refresh(); }} />
+          <RecordDetails definition={spec} record={data} formKey={formKey} editable={may(spec, 'update')} onSaved={() => { void message.success(t('records.saved')); refresh(); }} />
           {(attachmentFields.length > 0 || documentRelations.length > 0) && (
             <Card size="small" title={t('records.attachments')} style={{ marginBottom: 16 }} data-testid="attachments">
               {attachmentFields.map((field) => (

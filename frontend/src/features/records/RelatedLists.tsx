@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Empty, Space, Table, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { reverseRelations, type EntityDefinition, type FieldDefinition } from '../../api/meta';
+import { may, reverseRelations, type EntityDefinition, type FieldDefinition } from '../../api/meta';
 import { listRecords, type RecordData } from '../../api/records';
 import { paths } from '../../app/paths';
 import { LoadError } from '../../app/PageStates';
@@ -48,9 +48,11 @@ function RelatedTable({ relation, id }: { relation: Relation; id: string }) {
     <div data-testid={`related-${other.key}-${relation.field.key}`}>
       <Space style={{ marginBottom: 8 }}>
         <Link to={paths.filteredList(other.key, where)}>{t('records.seeAll', { count: related.data?.total ?? related.data?.items.length ?? 0 })}</Link>
-        <Link to={newRelatedPath(other.key, relation.field.key, id)}>
-          <Button size="small" data-testid={`related-new-${other.key}`}>{t('records.newRelated')}</Button>
-        </Link>
+        {may(other, 'create') && (
+          <Link to={newRelatedPath(other.key, relation.field.key, id)}>
+            <Button size="small" data-testid={`related-new-${other.key}`}>{t('records.newRelated')}</Button>
+          </Link>
+        )}
       </Space>
       <Table<RecordData>
         size="small"
