@@ -19,6 +19,7 @@ interface Row {
   project?: number;
   customer?: number;
   company?: number;
+  progress?: number | null;
 }
 
 beforeAll(async () => {
@@ -75,6 +76,12 @@ for (const language of ['en', 'zh-CN'] as const) {
     const cards = page.locator('[data-testid^="portal-project-"]');
     await until(async () => (await cards.count()) === mine.length, 'one card per project');
     for (const project of mine) await page.getByTestId(`portal-project-${project.id}`).waitFor();
+    // Each card shows the project's progress (disclosed to customers, though most tasks are not).
+    for (const project of mine) {
+      expect(typeof project.progress, `progress of project ${project.id}`).toBe('number');
+      const bar = page.getByTestId(`portal-project-${project.id}`).getByRole('progressbar');
+      expect(await bar.getAttribute('aria-valuenow')).toBe(String(Math.round(Number(project.progress))));
+    }
     const everyone = await projectsSeenBy('admin@example.com');
     const theirs = everyone.filter((p) => !mine.some((m) => m.id === p.id));
     expect(theirs.length).toBeGreaterThan(0);
