@@ -111,16 +111,8 @@ FAMILY = [
     "Walker",
     "Young",
 ]
-TASKS = [
-    ("Kick-off workshop / 启动会", 6),
-    ("Requirements review / 需求评审", 10),
-    ("Solution design / 方案设计", 16),
-    ("Data migration / 数据迁移", 24),
-    ("Integration / 系统集成", 30),
-    ("User training / 用户培训", 8),
-    ("Acceptance testing / 验收测试", 14),
-    ("Go-live support / 上线支持", 12),
-]
+#: Estimated hours of the starter plan's tasks in turn (kick-off ... go-live).
+PLAN_HOURS = [12, 16, 40, 24, 10]
 #: Survey answers in turn: mostly promoters, some passives, and detractors that raise a customer's risk.
 SCORES = [9, 4, 10, 8, 10, 3, 9, 7, 10, 5]
 DEAL_KINDS = ["CRM rollout", "项目管理", "Renewal 续约", "Expansion 扩容"]
@@ -216,6 +208,8 @@ class DemoData:
         self._delivery()
         self._service(companies, contacts)
         self._campaigns(contacts)
+        for entity in ("project", "milestone", "task"):  # made by the bridge rule, not counted as created
+            self.counts[entity] = _count(self.tx, entity)
         return dict(self.counts)
 
     def _companies(self, reps: list[int]) -> list[dict[str, Any]]:
@@ -336,48 +330,19 @@ class DemoData:
             )
 
     def _delivery(self) -> None:
-        """The projects the signed contracts opened: tasks, time and progress at every stage."""
+        """The projects the signed contracts opened, carried forward to today: the starter plan
+        the bridge rule gave each one is staffed and worked through as its dates pass (the
+        latest task due still open, running late), its milestones reached as they fall due, time booked on done
+        work; projects past their 90 days are completed on their go-live date."""
         devs = [self.people[e] for e in ("dev@example.com", "dev2@example.com", "dev3@example.com")]
-        table = self.tx.runtime.tables_for(self.tx.runtime.entities.get(self.tx.conn, "project")).main
+        table = self._main("project")
         projects = [dict(row) for row in self.tx.conn.execute(select(table.c.id, table.c.start_date)).mappings()]
         for index, project in enumerate(projects):
             start = project["start_date"] if isinstance(project["start_date"], date) else self.today
-            age = (self.today - start).days
-            done_share = min(1.0, max(0.0, age / 90))
-            tasks = []
-            for number, (name, hours) in enumerate(TASKS):
-                status = "done" if number < int(done_share * len(TASKS)) else self.rng.choice(["todo", "in_progress"])
-                tasks.append(
-                    self.create(
-                        "task",
-                        {
-                            "project": project["id"],
-                            "name": name,
-                            "status": status,
-                            "assignee": devs[(index + number) % 3],
-                            "estimate_hours": hours,
-                            "start_date": (start + timedelta(days=number * 10)).isoformat(),
-                            "due_date": (start + timedelta(days=number * 10 + 9)).isoformat(),
-                            "priority": self.rng.choice(["normal", "normal", "high"]),
-                            "visible_to_customer": number % 2 == 0,
-                        },
-                    )
-                )
-            for task in tasks:
-                if task["status"] == "done":
-                    for _ in range(2):
-                        self.create(
-                            "time_entry",
-                            {
-                                "task": task["id"],
-                                "project": project["id"],
-                                "user": task["assignee"],
-                                "hours": self.rng.randrange(2, 8),
-                                "date": task["due_date"],
-                                "hourly_rate": self.rng.choice([300, 450, 600]),
-                                "activity": "development",
-                            },
-                        )
+            done_share = min(1.0, max(0.0, (self.today - start).days / 90))
+            for task in self._work_the_plan(project["id"], index, devs, finished=done_share >= 1):
+                self._book_time(project["id"], task)
+            self._reach_milestones(project["id"], finished=done_share >= 1)
             for number in range(2):
                 self.create(
                     "document",
@@ -397,14 +362,76 @@ class DemoData:
                     "impact": "high",
                 },
             )
-            self._advance(project["id"], done_share)
+            self._advance(project["id"], done_share, start + timedelta(days=90))
 
-    def _advance(self, project_id: int, done_share: float) -> None:
+    def _main(self, entity: str) -> Any:
+        return self.tx.runtime.tables_for(self.tx.runtime.entities.get(self.tx.conn, entity)).main
+
+    def _rows_of(self, entity: str, project_id: int, order: Any) -> list[dict[str, Any]]:
+        table = self._main(entity)
+        query = select(table).where(table.c.project == project_id, table.c.deleted_at.is_(None)).order_by(order(table))
+        return [dict(row) for row in self.tx.conn.execute(query).mappings()]
+
+    def _work_the_plan(self, project_id: int, index: int, devs: list[int], finished: bool) -> list[dict[str, Any]]:
+        """Staff the project's tasks and set each one's status by its dates; the done ones are returned."""
+        done = []
+        tasks = self._rows_of("task", project_id, lambda t: t.c.due_date)
+        past_due = [t["id"] for t in tasks if t["due_date"] is not None and t["due_date"] < self.today]
+        late = None if finished or not past_due else past_due[-1]  # the latest one is running late
+        for number, task in enumerate(tasks):
+            begins = task["start_date"]
+            if finished or (task["id"] in past_due and task["id"] != late):
+                status = "done"
+            elif begins is not None and begins <= self.today:
+                status = self.rng.choice(["in_progress", "in_progress", "review"])
+            else:
+                status = "todo"
+            values = {
+                "status": status,
+                "assignee": devs[(index + number) % 3],
+                "estimate_hours": PLAN_HOURS[number % len(PLAN_HOURS)],
+                "priority": self.rng.choice(["normal", "normal", "high"]),
+            }
+            updated = service.update_record(self.tx, "task", task["id"], values)
+            if status == "done":
+                done.append(updated)
+        return done
+
+    def _book_time(self, project_id: int, task: dict[str, Any]) -> None:
+        for _ in range(2):
+            self.create(
+                "time_entry",
+                {
+                    "task": task["id"],
+                    "project": project_id,
+                    "user": task["assignee"],
+                    "hours": self.rng.randrange(2, 8),
+                    "date": min(date.fromisoformat(task["due_date"]), self.today).isoformat(),
+                    "hourly_rate": self.rng.choice([300, 450, 600]),
+                    "activity": "development",
+                },
+            )
+
+    def _reach_milestones(self, project_id: int, finished: bool) -> None:
+        """Milestones due by today are reached (now and then missed), the next one is under way."""
+        under_way = False
+        for milestone in self._rows_of("milestone", project_id, lambda m: m.c.sequence):
+            due = milestone["due_date"]
+            if finished or (due is not None and due < self.today):
+                status = "reached" if finished or self.rng.random() < 0.85 else "missed"
+            elif not under_way:
+                status, under_way = "in_progress", True
+            else:
+                continue
+            service.update_record(self.tx, "milestone", milestone["id"], {"status": status})
+
+    def _advance(self, project_id: int, done_share: float, go_live: date) -> None:
         status = "completed" if done_share >= 1 else "in_progress" if done_share > 0 else "planning"
         if status != "planning":
             service.update_record(self.tx, "project", project_id, {"status": "in_progress"})
         if status == "completed":
-            service.update_record(self.tx, "project", project_id, {"status": "completed"})
+            completed = min(go_live, self.today).isoformat()
+            service.update_record(self.tx, "project", project_id, {"status": "completed", "completed_date": completed})
             project = service.get_record(self.tx, "project", project_id)
             self.create(
                 "nps_response",
