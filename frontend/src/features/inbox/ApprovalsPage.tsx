@@ -1,19 +1,19 @@
 // `/inbox/approvals`: the requests waiting for this person's decision (approve, reject or
 // send back, with a comment) and the ones they asked for, with each request's progress
-// through its steps. The record page shows the same items (ApprovalItem) for its record.
+// through its steps. The decision itself (ApprovalDecision) is the record page's too.
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Input, List, Segmented, Space, Steps, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Card, Empty, List, Segmented, Space, Steps, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { isApiError } from '../../api/errors';
-import { decideApproval, fetchApprovals, type Approval, type ApprovalQuery, type Decision } from '../../api/workflows';
+import { fetchApprovals, type Approval, type ApprovalQuery } from '../../api/workflows';
 import { LoadError, Loading } from '../../app/PageStates';
 import { paths } from '../../app/paths';
 import { queryKeys } from '../../app/queries';
 import { localized } from '../../i18n/localized';
+import { ApprovalDecision } from './ApprovalDecision';
 
 type Scope = 'mine' | 'requested' | 'all';
 
@@ -36,21 +36,6 @@ function stepStatus(approval: Approval, index: number): 'finish' | 'process' | '
 
 export function ApprovalItem({ approval }: { approval: Approval }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const client = useQueryClient();
-  const [comment, setComment] = useState('');
-  const decide = useMutation({
-    mutationFn: (decision: Decision) => decideApproval(approval.id, decision, comment || undefined),
-    onSuccess: () => {
-      void message.success(t('inbox.decided'));
-      setComment('');
-    },
-    onError: (error) => void message.error(isApiError(error) ? error.message : String(error)),
-    onSettled: () => {
-      void client.invalidateQueries({ queryKey: queryKeys.approvals });
-      void client.invalidateQueries({ queryKey: queryKeys.records(approval.entity) });
-    },
-  });
   const language = i18n.language;
   const statusKey = `inbox.status.${approval.status}`;
   return (
@@ -79,27 +64,7 @@ export function ApprovalItem({ approval }: { approval: Approval }) {
             }))}
           />
         )}
-        {approval.my_task !== null && approval.status === 'pending' && (
-          <Space wrap style={{ width: '100%' }}>
-            <Input
-              aria-label={t('inbox.comment')}
-              placeholder={t('inbox.commentPlaceholder')}
-              value={comment}
-              onChange={(event) => setComment(event.target.value)}
-              style={{ minWidth: 260 }}
-              data-testid="approval-comment"
-            />
-            <Button type="primary" loading={decide.isPending} onClick={() => decide.mutate('approve')} data-testid="approval-approve">
-              {t('inbox.approve')}
-            </Button>
-            <Button danger loading={decide.isPending} onClick={() => decide.mutate('reject')} data-testid="approval-reject">
-              {t('inbox.reject')}
-            </Button>
-            <Button loading={decide.isPending} onClick={() => decide.mutate('send_back')}>
-              {t('inbox.sendBack')}
-            </Button>
-          </Space>
-        )}
+        <ApprovalDecision approval={approval} />
       </Space>
     </List.Item>
   );

@@ -1,37 +1,19 @@
 // The approvals of a record: the latest one's status, its steps and approvers, and, when
-// it is the signed-in user's turn, Approve / Reject / Send back with a comment.
+// it is the signed-in user's turn, the same decision as in the approvals inbox.
 
-import { App, Button, Card, Input, Space, Steps, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Card, Space, Steps, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/errors';
-import { decideApproval, type Approval, type Decision } from '../../api/workflows';
+import type { Approval } from '../../api/workflows';
 import { localized } from '../../i18n/localized';
+import { ApprovalDecision } from '../inbox/ApprovalDecision';
 
 const STATUS_COLORS: Record<string, string> = { pending: 'gold', approved: 'green', rejected: 'red', sent_back: 'orange', withdrawn: 'default' };
 
 export function ApprovalPanel({ approvals, onDone }: { approvals: Approval[]; onDone: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState<Decision | null>(null);
   const latest = [...approvals].sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
   if (!latest) return null;
-  const status = t(`records.approvalStatus.${latest.status}`, { defaultValue: latest.status });
-
-  const decide = async (decision: Decision) => {
-    setBusy(decision);
-    try {
-      await decideApproval(latest.id, decision, comment.trim() || undefined);
-      setComment('');
-      void message.success(t('records.decided'));
-      onDone();
-    } catch (error) {
-      void message.error(isApiError(error) ? error.message : String(error));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const status = t(`inbox.status.${latest.status}`, { defaultValue: latest.status });
 
   return (
     <Card
@@ -55,7 +37,7 @@ export function ApprovalPanel({ approvals, onDone }: { approvals: Approval[]; on
             <Space wrap size={4}>
               {step.tasks.map((task) => (
                 <Tag key={task.id} color={STATUS_COLORS[task.status] ?? undefined}>
-                  {task.user?.name ?? '—'} · {t(`records.approvalStatus.${task.status}`, { defaultValue: task.status })}
+                  {task.user?.name ?? '—'} · {t(`inbox.status.${task.status}`, { defaultValue: task.status })}
                   {task.comment ? ` — ${task.comment}` : ''}
                 </Tag>
               ))}
@@ -63,17 +45,7 @@ export function ApprovalPanel({ approvals, onDone }: { approvals: Approval[]; on
           ),
         }))}
       />
-      {latest.my_task !== null && latest.status === 'pending' && (
-        <Space orientation="vertical" style={{ width: '100%' }}>
-          <Typography.Text>{t('records.decisionComment')}</Typography.Text>
-          <Input.TextArea aria-label={t('records.decisionComment')} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
-          <Space>
-            <Button type="primary" loading={busy === 'approve'} onClick={() => void decide('approve')} data-testid="approval-approve">{t('records.approve')}</Button>
-            <Button danger loading={busy === 'reject'} onClick={() => void decide('reject')} data-testid="approval-reject">{t('records.reject')}</Button>
-            <Button loading={busy === 'send_back'} onClick={() => void decide('send_back')} data-testid="approval-send-back">{t('records.sendBack')}</Button>
-          </Space>
-        </Space>
-      )}
+      <ApprovalDecision approval={latest} onDecided={onDone} />
     </Card>
   );
 }
