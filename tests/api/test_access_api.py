@@ -335,11 +335,12 @@ def test_rollups_do_not_reveal_rows_or_fields_outside_ones_grants(world: World) 
 
 def test_a_grant_may_disclose_a_summary_without_the_rows(world: World) -> None:
     """A customer sees the project's progress, not the tasks: the builder discloses the rollup by name."""
+    count = {"entity": "deal", "via": "company", "aggregate": "count"}
+    margins = {"entity": "deal", "via": "company", "aggregate": "sum", "field": "margin"}
     for field in (
-        {"key": "deal_count", "type": "rollup", "label": L("Deals"), "options": {"entity": "deal", "via": "company", "aggregate": "count"}},
-        {"key": "margin_sum", "type": "rollup", "label": L("Margins"),
-         "options": {"entity": "deal", "via": "company", "aggregate": "sum", "field": "margin"}},
-    ):  # fmt: skip
+        {"key": "deal_count", "type": "rollup", "label": L("Deals"), "options": count},
+        {"key": "margin_sum", "type": "rollup", "label": L("Margins"), "options": margins},
+    ):
         assert world.admin.post("/api/meta/entities/company/fields", field)[0] == 201
     role = {
         "key": "account_viewer",
@@ -354,11 +355,20 @@ def test_a_grant_may_disclose_a_summary_without_the_rows(world: World) -> None:
     assert viewer.get("/api/records/deal")[0] == 403  # the rows stay out of reach
     assert "deal_count" in {f["key"] for f in viewer.get("/api/meta/entities/company")[1]["fields"]}
 
-    for disclosed, hidden, reason in ((["name"], [], "only rollups and formulas"), (["deal_count"], ["deal_count"], "also in hidden_fields")):
-        bad = {**role, "key": "bad_viewer", "grants": [{**role["grants"][0], "disclosed_fields": disclosed, "hidden_fields": hidden}]}
+    for disclosed, hidden, reason in (
+        (["name"], [], "only rollups and formulas"),
+        (["deal_count"], ["deal_count"], "also in hidden_fields"),
+    ):
+        bad = {
+            **role,
+            "key": "bad_viewer",
+            "grants": [{**role["grants"][0], "disclosed_fields": disclosed, "hidden_fields": hidden}],
+        }
         status, body = world.admin.post("/api/meta/roles", bad)
         assert status == 422, body
-        assert [(d["field"], reason in d["message"]) for d in body["error"]["details"]] == [("grants.0.disclosed_fields", True)]
+        assert [(d["field"], reason in d["message"]) for d in body["error"]["details"]] == [
+            ("grants.0.disclosed_fields", True)
+        ]
 
 
 def test_a_portal_user_without_a_link_sees_nothing(world: World) -> None:

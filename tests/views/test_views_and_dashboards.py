@@ -143,7 +143,9 @@ def test_dashboard_filters_narrow_every_widget_of_their_entity(world: World) -> 
     assert shown["win_rate"]["where"] == PIPELINE["widgets"][2]["where"]  # the definition's own, for drill-downs
     assert figures({})["deals"]["value"] == 3
     # Every entity can be narrowed to when its records were created, date field or not.
-    created = {"deal": {"and": [{">=": [{"var": "_created_at"}, "2020-01-01"]}, {"<": [{"var": "_created_at"}, "2021-01-01"]}]}}
+    created = {
+        "deal": {"and": [{">=": [{"var": "_created_at"}, "2020-01-01"]}, {"<": [{"var": "_created_at"}, "2021-01-01"]}]}
+    }
     assert figures(created)["deals"]["value"] == 0
     assert figures({"deal": {">=": [{"var": "_created_at"}, "2020-01-01"]}})["deals"]["value"] == 3
 

@@ -124,7 +124,9 @@ def _disclosed_errors(grant: dict[str, Any], spec: EntitySpec, path: str) -> Ite
         if fspec is None:
             continue  # reported with the unknown fields above
         if fspec.type not in DISCLOSABLE_TYPES:
-            yield field_error(f"{path}.disclosed_fields", f"{name!r} is a {fspec.type} field; only rollups and formulas are disclosed")
+            yield field_error(
+                f"{path}.disclosed_fields", f"{name!r} is a {fspec.type} field; only rollups and formulas are disclosed"
+            )
         elif name in hidden:
             yield field_error(f"{path}.disclosed_fields", f"{name!r} is also in hidden_fields")
 

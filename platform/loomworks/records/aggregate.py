@@ -147,8 +147,9 @@ def _attach_titles(tx: Tx, spec: EntitySpec, groupings: list[Grouping], groups: 
         fspec = spec.live_fields[grouping.field]
         ftype = FIELD_TYPES.get(fspec.type)
         ids = {g["key"][grouping.field] for g in groups if g["key"][grouping.field] is not None}
+        titles: dict[Any, str | None]
         if fspec.type in USER_TYPES:
-            titles = user_names(tx.conn, ids)
+            titles = dict(user_names(tx.conn, ids))
         elif isinstance(ftype, RelationType):
             titles = target_titles(
                 tx.conn,
