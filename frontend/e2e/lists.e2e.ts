@@ -121,6 +121,12 @@ it('shows localized columns, searches, filters like the API, sorts and pages', a
   }
 }, 90_000);
 
+/** The signed-in browser's CSRF token, for a request the page itself does not offer. */
+async function csrfOf(page: Page): Promise<string> {
+  const me = (await (await page.context().request.get('/api/auth/me')).json()) as { csrf_token?: string; user?: { csrf_token?: string } };
+  return me.csrf_token ?? me.user?.csrf_token ?? '';
+}
+
 it('bulk-edits two of the rep’s own new deals, exports CSV, refuses the rep’s delete, lets the manager delete and undo', async () => {
   const made = [];
   for (const n of [1, 2]) made.push(await api.ok<{ id: number }>('POST', '/api/records/deal', { name: `ls-${stamp}-${n}`, stage: 'qualification', amount: 1000 + n }));
@@ -146,14 +152,21 @@ it('bulk-edits two of the rep’s own new deals, exports CSV, refuses the rep’
   const csv = readFileSync(file, 'utf-8');
   expect(csv.split(/\r?\n/)[0]).toContain('Name');
   expect(csv).toContain(`ls-${stamp}-1`);
-  // A rep holds no delete grant on deals: each row's refusal is listed and the records stay.
+  // A rep holds no delete grant on deals: Delete is not offered (Edit is), and the server
+  // refuses the same bulk delete asked for directly; the records stay.
   const chooseBoth = async (on: Page) => {
     for (const record of made) await on.getByTestId(`row-${record.id}`).locator('.ant-checkbox-input').check();
   };
   await chooseBoth(page);
-  await page.getByTestId('bulk-delete').click();
-  await page.getByTestId('bulk-delete-confirm').click();
-  await page.getByTestId('bulk-errors').waitFor();
+  await page.getByTestId('bulk-actions').waitFor();
+  await page.getByTestId('bulk-edit').waitFor();
+  expect(await page.getByTestId('bulk-delete').count()).toBe(0);
+  const refused = await page.context().request.post('/api/records/deal/bulk', {
+    data: { action: 'delete', ids: made.map((m) => m.id) },
+    headers: { 'X-CSRF-Token': await csrfOf(page) },
+  });
+  const answer = (await refused.json()) as { succeeded?: unknown[]; errors?: unknown[] };
+  expect(refused.status() === 403 || (answer.succeeded?.length === 0 && answer.errors?.length === 2), JSON.stringify(answer)).toBe(true);
   expect((await api.call('GET', `/api/records/deal/${made[0].id}`)).status).toBe(200);
   expect(unexpectedErrors(problems)).toEqual([]);
   await page.context().close();
